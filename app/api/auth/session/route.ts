@@ -1,0 +1,18 @@
+import { withErrors } from "@/lib/api/with-user";
+import { AppError } from "@/lib/api/errors";
+import { sessionBody } from "@/lib/auth/schemas";
+import { verifyAccessToken } from "@/lib/auth/tokens";
+import { clearedSessionCookie, sessionCookie } from "@/lib/auth/session";
+
+// POST /api/auth/session — store a verified Supabase access token as the session cookie
+export const POST = withErrors(async (request) => {
+  const { accessToken } = sessionBody.parse(await request.json());
+  const user = await verifyAccessToken(accessToken);
+  if (!user) throw new AppError("unauthorized", "That sign-in is not valid or has expired.");
+  return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });
+});
+
+// DELETE /api/auth/session — sign out
+export const DELETE = withErrors(async () => {
+  return new Response(null, { status: 204, headers: { "Set-Cookie": clearedSessionCookie() } });
+});

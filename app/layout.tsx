@@ -1,0 +1,41 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { currentUser } from "@/lib/auth/current-user";
+import { SignOutButton } from "./sign-out-button";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "ClipCrafter", template: "%s · ClipCrafter" },
+  description: "Upload a video or paste a link: get a web-ready video, a thumbnail and shareable clips.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentUser();
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            ClipCrafter
+          </Link>
+          {user ? (
+            <nav className="nav" aria-label="Main">
+              <Link href="/projects">Projects</Link>
+              <Link href="/upload">Upload</Link>
+              <Link href="/billing">Billing</Link>
+              <span className="muted">{user.email}</span>
+              <SignOutButton />
+            </nav>
+          ) : (
+            <nav className="nav" aria-label="Main">
+              <Link href="/sign-in">Sign in</Link>
+            </nav>
+          )}
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

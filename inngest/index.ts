@@ -1,0 +1,3 @@
+import { cleanupProject } from "./functions/cleanup-project";
+
+export const functions = [cleanupProject];

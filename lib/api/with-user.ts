@@ -1,0 +1,51 @@
+import { AppError, toErrorResponse } from "./errors";
+import { accessTokenFrom } from "@/lib/auth/session";
+import { verifyAccessToken, type AuthUser } from "@/lib/auth/tokens";
+import type { UserClaims } from "@/lib/db/as-user";
+
+export type UserContext<P> = { user: AuthUser; claims: UserClaims; params: P };
+type RouteContext<P> = { params: Promise<P> };
+
+/**
+ * Wraps a route handler: resolves the signed-in user from the Bearer token or session
+ * cookie (401 otherwise), awaits the route params, and turns anything thrown into the
+ * API's JSON error shape.
+ */
+export function withUser<P = Record<string, never>>(
+  handler: (request: Request, context: UserContext<P>) => Promise<Response>,
+) {
+  return async (request: Request, routeContext?: RouteContext<P>): Promise<Response> => {
+    try {
+      const user = await authenticate(request);
+      const params = ((await routeContext?.params) ?? {}) as P;
+      return await handler(request, {
+        user,
+        claims: { sub: user.id, email: user.email, role: "authenticated" },
+        params,
+      });
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** For public routes: the same error handling without requiring a user. */
+export function withErrors<P = Record<string, never>>(
+  handler: (request: Request, context: { params: P }) => Promise<Response>,
+) {
+  return async (request: Request, routeContext?: RouteContext<P>): Promise<Response> => {
+    try {
+      return await handler(request, { params: ((await routeContext?.params) ?? {}) as P });
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+export async function authenticate(request: Request): Promise<AuthUser> {
+  const token = accessTokenFrom(request.headers);
+  if (!token) throw new AppError("unauthorized", "Sign in to continue.");
+  const user = await verifyAccessToken(token);
+  if (!user) throw new AppError("unauthorized", "Your session is not valid or has expired. Sign in again.");
+  return user;
+}

@@ -1,0 +1,49 @@
+import { env } from "@/lib/env";
+
+const GiB = 1024 ** 3;
+
+export type PlanId = "free" | "pro";
+
+export type Plan = {
+  id: PlanId;
+  name: string;
+  videosPerMonth: number;
+  maxUploadBytes: number;
+  maxDurationSeconds: number;
+  /** Stripe price id; null for the free plan or when billing is not configured. */
+  stripePriceId: () => string | null;
+};
+
+export const plans: Record<PlanId, Plan> = {
+  free: {
+    id: "free",
+    name: "Free",
+    videosPerMonth: 10,
+    maxUploadBytes: 2 * GiB,
+    maxDurationSeconds: 30 * 60,
+    stripePriceId: () => null,
+  },
+  pro: {
+    id: "pro",
+    name: "Pro",
+    videosPerMonth: 200,
+    maxUploadBytes: 20 * GiB,
+    maxDurationSeconds: 4 * 60 * 60,
+    stripePriceId: () => env().STRIPE_PRICE_PRO ?? null,
+  },
+};
+
+export function isPlanId(value: string): value is PlanId {
+  return value in plans;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,143 @@
+// `npm run dev`: the app with its whole local stack, from a fresh clone.
+// Embedded Postgres and an S3-protocol server (data under .clipcrafter/, reused between
+// runs), migrations, the Inngest Dev Server when its binary is installed (embedded job
+// mode otherwise), then `next dev`. Ctrl-C stops everything. Settings from .env/.env.local
+// override the local defaults (e.g. a DATABASE_URL skips the embedded Postgres).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseEnv as parseDotenv } from "node:util";
+import { parseEnv, processEnvironment } from "@/lib/env";
+import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
+import { startLocalStorage, type LocalStorage } from "@/lib/local-stack/storage-server";
+import { assertPortFree } from "@/lib/local-stack/ports";
+import { startNextApp, type NextApp } from "@/lib/local-stack/next-app";
+import { createSql } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+
+const root = process.cwd();
+const dataDir = path.join(root, ".clipcrafter");
+
+function fileSettings(): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of [".env", ".env.local"]) {
+    const file = path.join(root, name);
+    if (existsSync(file)) Object.assign(settings, parseDotenv(readFileSync(file, "utf8")));
+  }
+  return settings;
+}
+
+async function localSecrets(): Promise<{ jwtSecret: string }> {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8"));
+  const secrets = { jwtSecret: randomBytes(32).toString("hex") };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function inngestCliPath(): string | undefined {
+  const bin = path.join(root, "node_modules/.bin/inngest-cli");
+  if (!existsSync(bin)) return undefined;
+  const probe = spawnSync(bin, ["version"], { stdio: "ignore", timeout: 10_000 });
+  return probe.status === 0 ? bin : undefined;
+}
+
+const step = (message: string) => console.log(`  ${message}`);
+
+const stops: (() => Promise<unknown>)[] = [];
+let next: NextApp | undefined;
+let inngestDev: ChildProcess | undefined;
+
+async function shutdown(code: number): Promise<never> {
+  console.log("\nClipCrafter: stopping…");
+  await next?.stop();
+  inngestDev?.kill("SIGTERM");
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  process.exit(code);
+}
+
+async function main() {
+  const settings = { ...fileSettings(), ...processEnvironment() } as Record<string, string | undefined>;
+  const appPort = Number(settings.PORT ?? 3000);
+  const postgresPort = Number(settings.POSTGRES_PORT ?? 54329);
+  const storagePort = Number(settings.STORAGE_PORT ?? 4568);
+  const appUrl = settings.APP_URL ?? `http://localhost:${appPort}`;
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  console.log("ClipCrafter: starting the local stack");
+  await assertPortFree(appPort, "app", "PORT");
+  const local: Record<string, string> = { APP_URL: appUrl, PORT: String(appPort) };
+
+  if (!settings.DATABASE_URL) {
+    await assertPortFree(postgresPort, "Postgres", "POSTGRES_PORT");
+    const pg: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, "postgres"), port: postgresPort });
+    stops.push(pg.stop);
+    local.DATABASE_URL = pg.url;
+    step(`Postgres     ${pg.url}  (embedded, data in .clipcrafter/postgres)`);
+  } else {
+    step("Postgres     DATABASE_URL from your settings");
+  }
+  const sql = createSql(local.DATABASE_URL ?? settings.DATABASE_URL!, 1);
+  const { applied } = await migrate(sql, { localBootstrap: !settings.DATABASE_URL });
+  await sql.end();
+  step(`Migrations   ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+
+  if (!settings.R2_ENDPOINT) {
+    await assertPortFree(storagePort, "storage", "STORAGE_PORT");
+    const storage: LocalStorage = await startLocalStorage({
+      dataDir: path.join(dataDir, "storage"),
+      port: storagePort,
+      bucket: "clipcrafter",
+      allowedOrigins: [appUrl, `http://127.0.0.1:${appPort}`],
+    });
+    stops.push(storage.stop);
+    Object.assign(local, {
+      R2_ENDPOINT: storage.endpoint,
+      R2_ACCESS_KEY_ID: storage.accessKeyId,
+      R2_SECRET_ACCESS_KEY: storage.secretAccessKey,
+      R2_BUCKET: storage.bucket,
+      R2_FORCE_PATH_STYLE: "true",
+    });
+    step(`Storage      ${storage.endpoint}/${storage.bucket}  (S3-compatible, data in .clipcrafter/storage)`);
+  } else {
+    step(`Storage      ${settings.R2_ENDPOINT} (from your settings)`);
+  }
+
+  if (!settings.SUPABASE_URL && !settings.SUPABASE_JWT_SECRET) {
+    local.SUPABASE_JWT_SECRET = (await localSecrets()).jwtSecret;
+  }
+
+  if (settings.INNGEST_EVENT_KEY || settings.INNGEST_MODE === "cloud") {
+    step("Jobs         Inngest Cloud (INNGEST_EVENT_KEY is set)");
+  } else if (settings.INNGEST_MODE !== "embedded" && inngestCliPath()) {
+    inngestDev = spawn(
+      inngestCliPath()!,
+      ["dev", "-u", `http://127.0.0.1:${appPort}/api/inngest`, "--no-discovery"],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    local.INNGEST_MODE = "dev";
+    local.INNGEST_DEV_SERVER_URL = "http://127.0.0.1:8288";
+    step("Jobs         Inngest Dev Server, dashboard on http://localhost:8288");
+  } else {
+    local.INNGEST_MODE = "embedded";
+    step(
+      "Jobs         embedded mode: the Inngest Dev Server is not installed (inngest-cli could not fetch its binary), so functions run in-process",
+    );
+  }
+
+  const appEnv = { ...settings, ...local, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1" };
+  parseEnv(appEnv); // fails here, naming the setting, rather than on the first request
+  step(`App          starting next dev on ${appUrl} …`);
+  next = await startNextApp({ mode: "dev", port: appPort, env: appEnv, timeoutMs: 300_000 });
+  console.log(`\nClipCrafter is running: ${appUrl}  (Ctrl-C stops everything)\n`);
+  next.child.on("exit", (code) => void shutdown(code ?? 0));
+}
+
+main().catch(async (error) => {
+  console.error(`\nClipCrafter could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

@@ -1,0 +1,45 @@
+// `npm test [unit|integration|browser …]`: runs the test tiers with vitest and ends with
+// one plain summary line ("N passed, N failed"). Each tier starts the real services it
+// needs itself (see tests/support); a missing ffmpeg or Chromium fails its tier with the
+// command that installs it.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { processEnvironment } from "@/lib/env";
+
+const tiers = ["unit", "integration", "browser"];
+const requested = process.argv.slice(2);
+const unknown = requested.filter((t) => !tiers.includes(t));
+if (unknown.length) {
+  console.error(`Unknown test tier(s): ${unknown.join(", ")}. Tiers: ${tiers.join(", ")}`);
+  process.exit(2);
+}
+const selected = requested.length ? requested : tiers;
+const resultsDir = path.join(process.cwd(), "test-results");
+mkdirSync(resultsDir, { recursive: true });
+const reportFile = path.join(resultsDir, "vitest.json");
+
+const started = Date.now();
+const run = spawnSync(
+  path.join(process.cwd(), "node_modules/.bin/vitest"),
+  ["run", ...selected.flatMap((t) => ["--project", t]), "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`],
+  { stdio: "inherit", env: processEnvironment() as NodeJS.ProcessEnv },
+);
+
+type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number };
+let report: Report | undefined;
+try {
+  report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
+} catch {
+  report = undefined;
+}
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+if (!report) {
+  console.log(`\ntests (${selected.join(", ")}): 0 passed, 1 failed — vitest produced no report (exit ${run.status}) after ${minutes} min`);
+  process.exit(1);
+}
+const skipped = report.numPendingTests + report.numTodoTests;
+const failed = report.numFailedTests + (run.status !== 0 && report.numFailedTests === 0 ? 1 : 0);
+console.log(`\ntests (${selected.join(", ")}) in ${minutes} min:`);
+console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 || skipped > 0 || report.numTotalTests === 0 ? 1 : 0);

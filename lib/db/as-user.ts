@@ -1,0 +1,20 @@
+import type postgres from "postgres";
+import { db } from "./client";
+
+export type UserClaims = { sub: string; email?: string; role: "authenticated" };
+
+/**
+ * Runs `work` in a transaction as the `authenticated` role with the user's JWT claims
+ * set — what PostgREST does for each request — so the row-level security policies in
+ * supabase/migrations decide what the queries can see and change.
+ */
+export async function asUser<T>(
+  claims: UserClaims,
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  return db().begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    await tx`set local role authenticated`;
+    return work(tx);
+  }) as Promise<T>;
+}

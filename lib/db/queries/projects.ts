@@ -1,0 +1,56 @@
+import type { Db } from "@/lib/db/client";
+
+export type ProjectStatus = "uploading" | "queued" | "processing" | "ready" | "error" | "canceled" | "expired";
+
+export type ProjectRow = {
+  id: string;
+  userId: string;
+  title: string;
+  status: ProjectStatus;
+  stage: string | null;
+  progress: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  sourceType: "upload" | "url";
+  sourceUrl: string | null;
+  r2Key: string | null;
+  uploadCompletedAt: Date | null;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  thumbnailKey: string | null;
+  playbackKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const projectColumns = (db: Db) => db`
+  id, user_id as "userId", title, status, stage, progress, error_code as "errorCode",
+  error_message as "errorMessage", source_type as "sourceType", source_url as "sourceUrl",
+  r2_key as "r2Key", upload_completed_at as "uploadCompletedAt",
+  duration_seconds as "durationSeconds", width, height, video_codec as "videoCodec",
+  audio_codec as "audioCodec", thumbnail_key as "thumbnailKey", playback_key as "playbackKey",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+export async function getProject(db: Db, params: { userId: string; projectId: string }): Promise<ProjectRow | null> {
+  const [row] = await db<ProjectRow[]>`
+    select ${projectColumns(db)} from projects
+    where id = ${params.projectId} and user_id = ${params.userId}`;
+  return row ?? null;
+}
+
+/** Newest first; `before` is the cursor (createdAt + id of the last row of the previous page). */
+export async function listProjects(
+  db: Db,
+  params: { userId: string; limit: number; before?: { createdAt: Date; id: string } },
+): Promise<ProjectRow[]> {
+  const cursor = params.before;
+  return db<ProjectRow[]>`
+    select ${projectColumns(db)} from projects
+    where user_id = ${params.userId}
+      ${cursor ? db`and (created_at, id) < (${cursor.createdAt}, ${cursor.id})` : db``}
+    order by created_at desc, id desc
+    limit ${params.limit}`;
+}

@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Parsed on first use (not at import) so that
+// `next build` can analyse route modules without a database; the dev runner and the
+// test harness call `env()` at start so a missing setting fails there, by name.
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const MiB = 1024 * 1024;
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: z.url().default("http://localhost:3000"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+    DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
+    DATABASE_POOL_SIZE: int(10),
+
+    SUPABASE_URL: optionalString.pipe(z.url().optional()),
+    SUPABASE_ANON_KEY: optionalString,
+    SUPABASE_JWT_SECRET: optionalString,
+    SUPABASE_JWKS_URL: optionalString.pipe(z.url().optional()),
+
+    R2_ENDPOINT: z.url({ error: "R2_ENDPOINT is required (S3 API endpoint of the bucket)" }),
+    R2_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
+    R2_REGION: z.string().default("auto"),
+    R2_ACCESS_KEY_ID: z.string().min(1, "R2_ACCESS_KEY_ID is required"),
+    R2_SECRET_ACCESS_KEY: z.string().min(1, "R2_SECRET_ACCESS_KEY is required"),
+    R2_BUCKET: z.string().min(3, "R2_BUCKET is required"),
+    R2_FORCE_PATH_STYLE: bool,
+
+    INNGEST_MODE: z.enum(["cloud", "dev", "embedded"]).optional(),
+    INNGEST_EVENT_KEY: optionalString,
+    INNGEST_SIGNING_KEY: optionalString,
+    INNGEST_DEV_SERVER_URL: z.url().default("http://127.0.0.1:8288"),
+
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_PRICE_PRO: optionalString,
+    STRIPE_API_HOST: optionalString,
+    STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
+    STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+
+    UPLOAD_SINGLE_PUT_MAX_BYTES: int(64 * MiB),
+    UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
+    UPLOAD_URL_TTL_SECONDS: int(15 * 60),
+    UPLOAD_EXPIRY_HOURS: int(24),
+
+    PROCESSING_CONCURRENCY: int(4),
+    PROCESSING_CONCURRENCY_PER_USER: int(2),
+    PROCESSING_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+    FFMPEG_PATH: optionalString,
+    FFPROBE_PATH: optionalString,
+    FFMPEG_PRESET: z
+      .enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"])
+      .default("veryfast"),
+    FFMPEG_TIMEOUT_SECONDS: int(30 * 60),
+    OUTPUT_MAX_BYTES: int(20 * 1024 * MiB),
+    CLIP_COUNT: z.coerce.number().int().min(0).max(10).default(3),
+    DELETE_ORIGINAL_AFTER_PROCESSING: bool,
+
+    IMPORT_ALLOWED_HOSTS: optionalString,
+    IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
+    IMPORT_TOTAL_TIMEOUT_SECONDS: int(60 * 60),
+
+    RECONCILE_CRON: z.string().default("*/5 * * * *"),
+    RECONCILE_STALL_MINUTES: int(30),
+    RECONCILE_ORPHAN_GRACE_HOURS: int(24),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.SUPABASE_JWT_SECRET && !v.SUPABASE_JWKS_URL && !v.SUPABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SUPABASE_JWT_SECRET"],
+        message:
+          "SUPABASE_JWT_SECRET is required to verify access tokens (or set SUPABASE_URL / SUPABASE_JWKS_URL to use the project's JWKS)",
+      });
+    }
+    const inngestMode = v.INNGEST_MODE ?? (v.INNGEST_EVENT_KEY ? "cloud" : "embedded");
+    if (inngestMode === "cloud" && !v.INNGEST_SIGNING_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INNGEST_SIGNING_KEY"],
+        message: "INNGEST_SIGNING_KEY is required for Inngest Cloud (INNGEST_EVENT_KEY is set)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & {
+  authMode: "supabase" | "local";
+  inngestMode: "cloud" | "dev" | "embedded";
+  billingEnabled: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const v = result.data;
+  return {
+    ...v,
+    authMode: v.SUPABASE_URL ? "supabase" : "local",
+    inngestMode: v.INNGEST_MODE ?? (v.INNGEST_EVENT_KEY ? "cloud" : "embedded"),
+    billingEnabled: Boolean(v.STRIPE_SECRET_KEY),
+  };
+}
+
+let cached: Env | undefined;
+
+export type JobsEnv = { inngestMode: Env["inngestMode"]; eventKey?: string; signingKey?: string; devServerUrl: string };
+
+/**
+ * The settings the Inngest client needs when its module loads. Never throws, so `next
+ * build` can load the serve route without a full configuration.
+ */
+export function jobsEnv(): JobsEnv {
+  const source = process.env;
+  const mode = source.INNGEST_MODE;
+  return {
+    inngestMode:
+      mode === "cloud" || mode === "dev" || mode === "embedded"
+        ? mode
+        : source.INNGEST_EVENT_KEY
+          ? "cloud"
+          : "embedded",
+    eventKey: source.INNGEST_EVENT_KEY || undefined,
+    signingKey: source.INNGEST_SIGNING_KEY || undefined,
+    devServerUrl: source.INNGEST_DEV_SERVER_URL || "http://127.0.0.1:8288",
+  };
+}
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For the dev runner and tests: settings they compute before the app starts. */
+export function setEnvForProcess(values: Record<string, string>): void {
+  Object.assign(process.env, values);
+  cached = undefined;
+}
+
+/** The raw environment, for launching child processes (the dev runner, test tiers). */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}

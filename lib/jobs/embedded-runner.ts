@@ -1,0 +1,308 @@
+import { randomUUID } from "node:crypto";
+import type { InngestFunction } from "inngest";
+import { ServerTiming } from "inngest/internals";
+import { StepMode, StepOpCode } from "inngest/types";
+import { log } from "@/lib/log";
+
+// Embedded mode: this process plays the part of the Inngest server for functions it
+// serves. It drives each registered function through the SDK's own execution engine
+// (`createExecution(...).start()`, the call the serve endpoint makes for every request
+// from Inngest), memoising step results between calls, retrying failed steps and runs up
+// to the function's `retries`, stopping on NonRetriableError, and running `onFailure`.
+// It is not a second job system: the Inngest function body is the only definition of
+// the work; this only decides who calls it.
+
+type AnyFunction = InngestFunction.Any;
+type RunEvent = { name: string; data: Record<string, unknown>; id: string; ts: number };
+type StepEntry = { id: string; data?: unknown; error?: unknown };
+type Op = { id: string; op: string; data?: unknown; error?: unknown; opts?: Record<string, unknown>; name?: string; displayName?: string };
+type ExecutionResult =
+  | { type: "function-resolved"; data: unknown }
+  | { type: "function-rejected"; error: unknown; retriable: boolean | string }
+  | { type: "step-ran"; step: Op; retriable?: boolean | string }
+  | { type: "steps-found"; steps: Op[] }
+  | { type: "step-not-found"; step: Op }
+  | { type: "change-mode" };
+
+export type RunOutcome =
+  | { status: "completed"; runId: string; functionId: string; output: unknown; attempts: number }
+  | { status: "failed"; runId: string; functionId: string; error: { name?: string; message?: string }; attempts: number }
+  | { status: "cancelled"; runId: string; functionId: string; attempts: number };
+
+export type EmbeddedRunnerOptions = {
+  retryDelayMs?: (attempt: number) => number;
+  onOutcome?: (outcome: RunOutcome) => void;
+};
+
+type ActiveRun = { fn: AnyFunction; event: RunEvent; cancelled: boolean };
+
+const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_ITERATIONS = 10_000;
+
+function functionId(fn: AnyFunction): string {
+  return fn.id();
+}
+
+function triggerEventNames(fn: AnyFunction): string[] {
+  const triggers = (fn["opts"].triggers ?? []) as unknown[];
+  return triggers.flatMap((t) => {
+    if (!t || typeof t !== "object") return [];
+    const event = (t as { event?: unknown }).event;
+    if (typeof event === "string") return [event];
+    if (event && typeof event === "object" && "name" in event) return [String((event as { name: unknown }).name)];
+    return [];
+  });
+}
+
+function concurrencyLimit(fn: AnyFunction): number {
+  const option = fn["opts"].concurrency as number | { limit: number; key?: string } | { limit: number; key?: string }[] | undefined;
+  const entries = option === undefined ? [] : Array.isArray(option) ? option : [option];
+  const limits = entries.map((c) => (typeof c === "number" ? c : c.key ? Infinity : c.limit));
+  return Math.min(Infinity, ...limits.filter((l) => l > 0));
+}
+
+// Memoised step data crosses a JSON boundary in Inngest; do the same here so embedded
+// runs see exactly the values a cloud run would (Dates become strings, undefined drops).
+function viaJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+function parseDurationMs(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string") return 0;
+  const match = value.match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/);
+  if (match) {
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"] ?? 1;
+    return Number(match[1]) * unit;
+  }
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+}
+
+const quietLogger = { info() {}, warn() {}, error() {}, debug() {} } as unknown as ConstructorParameters<
+  typeof ServerTiming.ServerTiming
+>[0];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Semaphore {
+  private active = 0;
+  private waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
+export class EmbeddedRunner {
+  private readonly seenEventIds = new Map<string, number>();
+  private readonly inflight = new Set<Promise<RunOutcome>>();
+  private readonly active = new Set<ActiveRun>();
+  private readonly semaphores = new Map<string, Semaphore>();
+  private readonly retryDelayMs: (attempt: number) => number;
+
+  constructor(
+    private readonly functions: AnyFunction[],
+    private readonly options: EmbeddedRunnerOptions = {},
+  ) {
+    this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
+  }
+
+  /** Accepts events like `inngest.send`: starts a run of every function they trigger. */
+  send(events: { name: string; data: Record<string, unknown>; id?: string }[]): { ids: string[]; runs: Promise<RunOutcome>[] } {
+    const now = Date.now();
+    for (const [id, at] of this.seenEventIds) if (now - at > DEDUPE_WINDOW_MS) this.seenEventIds.delete(id);
+    const ids: string[] = [];
+    const runs: Promise<RunOutcome>[] = [];
+    for (const input of events) {
+      const event: RunEvent = { name: input.name, data: input.data, id: input.id ?? randomUUID(), ts: now };
+      ids.push(event.id);
+      if (input.id && this.seenEventIds.has(input.id)) continue;
+      if (input.id) this.seenEventIds.set(input.id, now);
+      this.cancelMatchingRuns(event);
+      for (const fn of this.functions) {
+        if (triggerEventNames(fn).includes(event.name)) runs.push(this.track(this.run(fn, event)));
+      }
+    }
+    return { ids, runs };
+  }
+
+  /** Runs a function once now, as its cron trigger would. */
+  trigger(id: string): Promise<RunOutcome> {
+    const fn = this.functions.find((f) => functionId(f) === id);
+    if (!fn) throw new Error(`no function with id ${id}`);
+    return this.track(this.run(fn, { name: "inngest/scheduled.timer", data: {}, id: randomUUID(), ts: Date.now() }));
+  }
+
+  /** Resolves when no run is in flight (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private track(run: Promise<RunOutcome>): Promise<RunOutcome> {
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+    return run;
+  }
+
+  private cancelMatchingRuns(event: RunEvent): void {
+    for (const run of this.active) {
+      const cancelOn = (run.fn["opts"].cancelOn ?? []) as { event: string | { name: string }; match?: string }[];
+      for (const rule of cancelOn) {
+        const name = typeof rule.event === "string" ? rule.event : rule.event.name;
+        if (name !== event.name) continue;
+        const field = rule.match?.replace(/^data\./, "");
+        if (!field || run.event.data[field] === event.data[field]) run.cancelled = true;
+      }
+    }
+  }
+
+  private semaphore(fn: AnyFunction): Semaphore {
+    const id = functionId(fn);
+    let semaphore = this.semaphores.get(id);
+    if (!semaphore) {
+      semaphore = new Semaphore(concurrencyLimit(fn));
+      this.semaphores.set(id, semaphore);
+    }
+    return semaphore;
+  }
+
+  private async run(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
+    const release = await this.semaphore(fn).acquire();
+    const active: ActiveRun = { fn, event, cancelled: false };
+    this.active.add(active);
+    try {
+      const outcome = await this.execute(fn, event, "main", active);
+      if (outcome.status === "failed" && fn["onFailureFn"]) {
+        const failureEvent: RunEvent = {
+          name: "inngest/function.failed",
+          id: randomUUID(),
+          ts: Date.now(),
+          data: { error: outcome.error, event, function_id: functionId(fn), run_id: outcome.runId },
+        };
+        await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, cancelled: false });
+      }
+      this.options.onOutcome?.(outcome);
+      log[outcome.status === "failed" ? "warn" : "info"]("embedded_run_finished", {
+        functionId: outcome.functionId,
+        runId: outcome.runId,
+        status: outcome.status,
+        attempts: outcome.attempts,
+        ...(outcome.status === "failed" ? { error: outcome.error.message } : {}),
+      });
+      return outcome;
+    } finally {
+      this.active.delete(active);
+      release();
+    }
+  }
+
+  private async execute(
+    fn: AnyFunction,
+    event: RunEvent,
+    handlerKind: "main" | "failure",
+    active: ActiveRun,
+  ): Promise<RunOutcome> {
+    const runId = randomUUID();
+    const id = functionId(fn);
+    const retries = (fn.opts as { retries?: number }).retries ?? 3;
+    const maxAttempts = handlerKind === "failure" ? 1 : retries + 1;
+    const stepState: Record<string, StepEntry> = {};
+    const completionOrder: string[] = [];
+    let attempt = 0;
+    let totalAttempts = 1;
+    let requestedRunStep: string | undefined;
+
+    const retryOrFail = async (error: unknown, retriable: boolean | string | undefined): Promise<RunOutcome | undefined> => {
+      if (retriable === false || attempt + 1 >= maxAttempts) {
+        return { status: "failed", runId, functionId: id, error: error as { message?: string }, attempts: totalAttempts };
+      }
+      await sleep(typeof retriable === "string" ? parseDurationMs(retriable) : this.retryDelayMs(attempt));
+      attempt++;
+      totalAttempts++;
+      return undefined;
+    };
+
+    for (let i = 0; i < MAX_ITERATIONS; i++) {
+      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
+      const execution = fn["createExecution"]({
+        partialOptions: {
+          client: fn["client"],
+          runId,
+          stepMode: StepMode.Async,
+          data: { event, events: [event], runId, attempt, maxAttempts },
+          stepState: { ...stepState },
+          stepCompletionOrder: [...completionOrder],
+          requestedRunStep,
+          disableImmediateExecution: false,
+          reqArgs: [],
+          headers: {},
+          handlerKind,
+          timer: new ServerTiming.ServerTiming(quietLogger),
+        },
+      });
+      const result = (await execution.start()) as ExecutionResult;
+      requestedRunStep = undefined;
+
+      switch (result.type) {
+        case "function-resolved":
+          return { status: "completed", runId, functionId: id, output: viaJson(result.data), attempts: totalAttempts };
+
+        case "function-rejected": {
+          const outcome = await retryOrFail(result.error, result.retriable);
+          if (outcome) return outcome;
+          break;
+        }
+
+        case "step-ran": {
+          const step = result.step;
+          if (step.op === StepOpCode.StepError) {
+            const outcome = await retryOrFail(step.error, result.retriable ?? true);
+            if (outcome) return outcome;
+            break;
+          }
+          stepState[step.id] =
+            step.op === StepOpCode.StepFailed ? { id: step.id, error: step.error } : { id: step.id, data: viaJson(step.data) };
+          completionOrder.push(step.id);
+          attempt = 0;
+          break;
+        }
+
+        case "steps-found": {
+          const runnable = result.steps.find((s) => s.op === StepOpCode.StepPlanned);
+          if (runnable) {
+            requestedRunStep = runnable.id;
+            break;
+          }
+          for (const step of result.steps) {
+            if (step.op === StepOpCode.Sleep) await sleep(parseDurationMs(step.name ?? step.opts?.duration));
+            else if (step.op !== StepOpCode.WaitForEvent && step.op !== StepOpCode.StepRun) {
+              throw new Error(`embedded mode does not support the ${step.op} step in ${id}`);
+            }
+            stepState[step.id] = { id: step.id, data: step.op === StepOpCode.StepRun ? viaJson(step.data) : null };
+            completionOrder.push(step.id);
+          }
+          break;
+        }
+
+        case "step-not-found":
+          return {
+            status: "failed",
+            runId,
+            functionId: id,
+            error: { name: "StepNotFound", message: `step ${result.step.id} not found` },
+            attempts: totalAttempts,
+          };
+
+        case "change-mode":
+          throw new Error(`unexpected execution result ${result.type} in embedded mode`);
+      }
+    }
+    throw new Error(`run of ${id} did not finish within ${MAX_ITERATIONS} executions`);
+  }
+}

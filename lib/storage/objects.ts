@@ -1,0 +1,102 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import { bucket, storage } from "./client";
+
+export type ObjectHead = { size: number; contentType?: string; etag?: string; lastModified?: Date };
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === "NotFound" || error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)
+  );
+}
+
+/** HEAD of an object, or null when it does not exist. */
+export async function headObject(key: string): Promise<ObjectHead | null> {
+  try {
+    const head = await storage().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    return {
+      size: Number(head.ContentLength ?? 0),
+      contentType: head.ContentType,
+      etag: head.ETag,
+      lastModified: head.LastModified,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Bytes [start, end] inclusive; fewer when the object is shorter. */
+export async function getObjectRange(key: string, start: number, end: number): Promise<Buffer> {
+  const result = await storage().send(
+    new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=${start}-${end}` }),
+  );
+  const bytes = await result.Body?.transformToByteArray();
+  return Buffer.from(bytes ?? new Uint8Array());
+}
+
+export async function getObjectStream(key: string): Promise<Readable> {
+  const result = await storage().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  if (!(result.Body instanceof Readable)) throw new Error(`storage returned no body for ${key}`);
+  return result.Body;
+}
+
+export async function putObject(
+  key: string,
+  body: Buffer | Readable,
+  options: { contentType: string; contentLength?: number },
+): Promise<void> {
+  await storage().send(
+    new PutObjectCommand({
+      Bucket: bucket(),
+      Key: key,
+      Body: body,
+      ContentType: options.contentType,
+      ContentLength: options.contentLength ?? (Buffer.isBuffer(body) ? body.length : undefined),
+    }),
+  );
+}
+
+export async function deleteObject(key: string): Promise<void> {
+  await storage().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+}
+
+export async function deleteObjects(keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    if (batch.length === 0) continue;
+    await storage().send(
+      new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+    );
+  }
+}
+
+export async function listObjects(prefix: string): Promise<{ key: string; size: number; lastModified?: Date }[]> {
+  const out: { key: string; size: number; lastModified?: Date }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await storage().send(
+      new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const item of page.Contents ?? []) {
+      if (item.Key) out.push({ key: item.Key, size: Number(item.Size ?? 0), lastModified: item.LastModified });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+export async function deletePrefix(prefix: string): Promise<number> {
+  const objects = await listObjects(prefix);
+  await deleteObjects(objects.map((o) => o.key));
+  return objects.length;
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { NonRetriableError } from "inngest";
+import { inngest } from "@/inngest/client";
+import { functions } from "@/inngest";
+import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
+import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { headObject, putObject } from "@/lib/storage/objects";
+import { outputKeys } from "@/lib/storage/keys";
+import { eventIds } from "@/inngest/events";
+
+const fast = { retryDelayMs: () => 5 };
+
+describe("embedded job mode", () => {
+  it("runs a registered function to completion when an event is sent", async () => {
+    setEmbeddedRunner(new EmbeddedRunner(functions, fast));
+    const userId = randomUUID();
+    const projectId = randomUUID();
+    const playback = outputKeys.playback(userId, projectId);
+    const original = `uploads/${userId}/${randomUUID()}/talk.mp4`;
+    await putObject(playback, Buffer.from("mp4 bytes"), { contentType: "video/mp4" });
+    await putObject(original, Buffer.from("original"), { contentType: "video/mp4" });
+
+    await sendEvent({ name: "project/deleted", id: eventIds.deleted(projectId), data: { projectId, userId, uploadKeys: [original] } });
+    await (await embeddedRunner()).idle();
+
+    expect(await headObject(playback)).toBeNull();
+    expect(await headObject(original)).toBeNull();
+  });
+
+  it("retries a failing step up to the function's retries, keeping earlier steps' results", async () => {
+    const calls = { prepare: 0, flaky: 0 };
+    const flaky = inngest.createFunction(
+      { id: "test-flaky", retries: 3, triggers: [{ event: "test/flaky" }] },
+      async ({ step }) => {
+        const prepared = await step.run("prepare", () => {
+          calls.prepare++;
+          return { at: new Date("2026-01-01T00:00:00Z") };
+        });
+        const value = await step.run("flaky", () => {
+          calls.flaky++;
+          if (calls.flaky < 3) throw new Error(`transient failure ${calls.flaky}`);
+          return "ok";
+        });
+        return { value, prepared };
+      },
+    );
+    const runner = new EmbeddedRunner([flaky], fast);
+    const [run] = runner.send([{ name: "test/flaky", data: {} }]).runs;
+    const outcome = (await run) as Extract<RunOutcome, { status: "completed" }>;
+    expect(outcome.status).toBe("completed");
+    // Memoised step data crosses JSON, as it does through Inngest: the Date is a string.
+    expect(outcome.output).toEqual({ value: "ok", prepared: { at: "2026-01-01T00:00:00.000Z" } });
+    expect(calls).toEqual({ prepare: 1, flaky: 3 });
+  });
+
+  it("stops at a NonRetriableError and runs the function's onFailure handler once", async () => {
+    let attempts = 0;
+    const failures: string[] = [];
+    const doomed = inngest.createFunction(
+      {
+        id: "test-doomed",
+        retries: 5,
+        triggers: [{ event: "test/doomed" }],
+        onFailure: async ({ error }) => {
+          failures.push(error.message);
+        },
+      },
+      async ({ step }) => {
+        await step.run("check", () => {
+          attempts++;
+          throw new NonRetriableError("the source file is missing");
+        });
+      },
+    );
+    const runner = new EmbeddedRunner([doomed], fast);
+    const [run] = runner.send([{ name: "test/doomed", data: {} }]).runs;
+    const outcome = await run;
+    expect(outcome?.status).toBe("failed");
+    expect(attempts).toBe(1);
+    expect(failures).toEqual(["the source file is missing"]);
+  });
+
+  it("gives up after the configured retries and reports the last error", async () => {
+    let attempts = 0;
+    const broken = inngest.createFunction(
+      { id: "test-broken", retries: 2, triggers: [{ event: "test/broken" }] },
+      async ({ step }) => {
+        await step.run("always-fails", () => {
+          attempts++;
+          throw new Error(`attempt ${attempts} failed`);
+        });
+      },
+    );
+    const outcome = await new EmbeddedRunner([broken], fast).send([{ name: "test/broken", data: {} }]).runs[0]!;
+    expect(outcome).toMatchObject({ status: "failed", attempts: 3, error: { message: "attempt 3 failed" } });
+    expect(attempts).toBe(3);
+  });
+
+  it("drops a second event with the same id, as Inngest does", async () => {
+    let runs = 0;
+    const counted = inngest.createFunction({ id: "test-counted", triggers: [{ event: "test/counted" }] }, async () => {
+      runs++;
+    });
+    const runner = new EmbeddedRunner([counted], fast);
+    runner.send([{ name: "test/counted", id: "same-id", data: {} }]);
+    runner.send([{ name: "test/counted", id: "same-id", data: {} }]);
+    await runner.idle();
+    expect(runs).toBe(1);
+  });
+
+  it("cancels a run between steps when a matching cancel event arrives", async () => {
+    const ran: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const long = inngest.createFunction(
+      {
+        id: "test-cancellable",
+        triggers: [{ event: "test/start" }],
+        cancelOn: [{ event: "test/stop", match: "data.projectId" }],
+      },
+      async ({ step }) => {
+        await step.run("first", async () => {
+          ran.push("first");
+          await gate;
+        });
+        await step.run("second", () => ran.push("second"));
+      },
+    );
+    const runner = new EmbeddedRunner([long], fast);
+    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
+    await new Promise((r) => setTimeout(r, 50));
+    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
+    release();
+    expect((await run)?.status).toBe("cancelled");
+    expect(ran).toEqual(["first"]);
+  });
+});

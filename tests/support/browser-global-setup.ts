@@ -1,0 +1,55 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startServices } from "./local-services";
+import { requireTool } from "./require-tool";
+import { freePort } from "@/lib/local-stack/ports";
+import { startNextApp } from "@/lib/local-stack/next-app";
+import { processEnvironment } from "@/lib/env";
+import { ffmpegPath } from "@/lib/media/binaries";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+    chromiumPath: string;
+    browserServiceEnv: Record<string, string>;
+  }
+}
+
+export function chromiumPath(): string {
+  return processEnvironment().CHROMIUM_PATH || "/usr/bin/chromium";
+}
+
+/** Builds the app, starts it with `next start` against fresh services, for the browser tier. */
+export default async function setup(project: TestProject) {
+  const chromium = chromiumPath();
+  if (!existsSync(chromium)) {
+    throw new Error(
+      `Chromium not found at ${chromium}. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    );
+  }
+  requireTool(ffmpegPath(), "-version", "apt-get install -y ffmpeg (or set FFMPEG_PATH)");
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const services = await startServices({ appOrigin: appUrl });
+  const env = { ...processEnvironment(), ...services.env, NODE_ENV: "production", LOG_LEVEL: "warn" };
+
+  const build = spawnSync(path.join(process.cwd(), "node_modules/.bin/next"), ["build"], {
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  if (build.status !== 0) {
+    await services.stop();
+    throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  const app = await startNextApp({ mode: "start", port, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" }, output: "inherit" });
+  project.provide("appUrl", appUrl);
+  project.provide("chromiumPath", chromium);
+  project.provide("browserServiceEnv", services.env);
+  return async () => {
+    await app.stop();
+    await services.stop();
+  };
+}
