@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
-  console.error("usage: node lib/cli/run.mjs <dev|test|bench|doctor|reconcile> [args…]");
+  console.error("usage: node lib/cli/run.mjs <setup|dev|test|bench|doctor|reconcile> [args…]");
   process.exit(2);
 }
 
@@ -33,6 +33,8 @@ if (!dependenciesAreCurrent()) {
     process.exit(result.status ?? 1);
   }
 }
+
+if (command === "setup") process.exit(0);
 
 const tsx = path.join(root, "node_modules/.bin/tsx");
 const script = path.join(root, "lib/cli", `${command}.ts`);
