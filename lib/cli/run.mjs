@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the npm scripts. Plain JavaScript because it runs before dependencies
-// exist: on a fresh clone it installs them (npm ci from the lockfile), then hands over to
+// exist: on a fresh clone it installs them (from the lockfile), then hands over to
 // the TypeScript command in lib/cli/<name>.ts through tsx, passing signals through.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -23,8 +23,10 @@ function dependenciesAreCurrent() {
 
 if (!dependenciesAreCurrent()) {
   console.log("ClipCrafter: installing dependencies (first run or package-lock.json changed)…");
-  const useCi = existsSync(path.join(root, "package-lock.json"));
-  const result = spawnSync("npm", [useCi ? "ci" : "install", "--no-audit", "--no-fund"], {
+  // `npm install`, not `npm ci`: registries that serve only this platform's optional
+  // packages (as mirrors often do) leave the others out of the lockfile, which `npm ci`
+  // treats as out of sync. The versions still come from package-lock.json.
+  const result = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
     cwd: root,
     stdio: "inherit",
   });
