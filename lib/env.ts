@@ -86,6 +86,17 @@ const schema = z
           "SUPABASE_JWT_SECRET is required to verify access tokens (or set SUPABASE_URL / SUPABASE_JWKS_URL to use the project's JWKS)",
       });
     }
+    if (v.STRIPE_SECRET_KEY) {
+      for (const name of ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO"] as const) {
+        if (!v[name]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `${name} is required when STRIPE_SECRET_KEY is set (billing needs the webhook signing secret and the Pro price id)`,
+          });
+        }
+      }
+    }
     const inngestMode = v.INNGEST_MODE ?? (v.INNGEST_EVENT_KEY ? "cloud" : "embedded");
     if (inngestMode === "cloud" && !v.INNGEST_SIGNING_KEY) {
       ctx.addIssue({

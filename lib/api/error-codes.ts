@@ -1,10 +1,12 @@
 export const errorStatus = {
   bad_request: 400,
+  invalid_signature: 400,
   unauthorized: 401,
   plan_limit_reached: 402,
   quota_exceeded: 402,
   not_found: 404,
   conflict: 409,
+  already_subscribed: 409,
   upload_incomplete: 409,
   file_too_large: 413,
   unsupported_media_type: 415,
@@ -15,6 +17,7 @@ export const errorStatus = {
   rate_limited: 429,
   internal_error: 500,
   storage_error: 502,
+  payment_provider_error: 502,
   billing_not_configured: 503,
   service_unavailable: 503,
 } as const;
