@@ -35,6 +35,6 @@ export type AppEvent =
 /** Deterministic event ids: Inngest drops a second event with the same id (24 h window). */
 export const eventIds = {
   process: (projectId: string, attempt = 0) => (attempt === 0 ? `process-${projectId}` : `process-${projectId}-retry-${attempt}`),
-  import: (projectId: string) => `import-${projectId}`,
+  import: (projectId: string, attempt = 0) => (attempt === 0 ? `import-${projectId}` : `import-${projectId}-retry-${attempt}`),
   deleted: (projectId: string) => `deleted-${projectId}`,
 };
