@@ -14,6 +14,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
         },
@@ -22,6 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/integration-global-setup.ts"],
@@ -38,6 +40,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "browser",
+          sequence: { groupOrder: 2 },
           include: ["tests/browser/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/browser-global-setup.ts"],

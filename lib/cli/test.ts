@@ -26,7 +26,14 @@ const run = spawnSync(
   { stdio: "inherit", env: processEnvironment() as NodeJS.ProcessEnv },
 );
 
-type Report = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number };
+type Report = {
+  success: boolean;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numTotalTests: number;
+};
 let report: Report | undefined;
 try {
   report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
@@ -39,7 +46,10 @@ if (!report) {
   process.exit(1);
 }
 const skipped = report.numPendingTests + report.numTodoTests;
-const failed = report.numFailedTests + (run.status !== 0 && report.numFailedTests === 0 ? 1 : 0);
+// A run that vitest reports as unsuccessful (an unhandled error, a failed global setup)
+// counts as a failure even when no single test failed.
+const runFailed = run.status !== 0 || !report.success || report.numTotalTests === 0;
+const failed = report.numFailedTests + (runFailed && report.numFailedTests === 0 ? 1 : 0);
 console.log(`\ntests (${selected.join(", ")}) in ${minutes} min:`);
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 || skipped > 0 || report.numTotalTests === 0 ? 1 : 0);
+process.exit(failed > 0 || skipped > 0 ? 1 : 0);
