@@ -54,3 +54,39 @@ export async function listProjects(
     order by created_at desc, id desc
     limit ${params.limit}`;
 }
+
+/** Projects of a user changed after `since` (the live list's feed), oldest change first. */
+export async function listProjectsChangedSince(
+  db: Db,
+  params: { userId: string; since: Date; limit: number },
+): Promise<ProjectRow[]> {
+  return db<ProjectRow[]>`
+    select ${projectColumns(db)} from projects
+    where user_id = ${params.userId} and updated_at > ${params.since}
+    order by updated_at, id
+    limit ${params.limit}`;
+}
+
+export async function renameProject(
+  db: Db,
+  params: { userId: string; projectId: string; title: string },
+): Promise<ProjectRow | null> {
+  const [row] = await db<ProjectRow[]>`
+    update projects set title = ${params.title}
+    where id = ${params.projectId} and user_id = ${params.userId}
+    returning ${projectColumns(db)}`;
+  return row ?? null;
+}
+
+/** Deletes a project (uploads, parts, clips and timeline go with it); returns the upload keys it had. */
+export async function deleteProject(
+  db: Db,
+  params: { userId: string; projectId: string },
+): Promise<{ uploadKeys: string[] } | null> {
+  const uploads = await db<{ key: string }[]>`
+    select key from uploads where project_id = ${params.projectId} and user_id = ${params.userId}`;
+  const deleted = await db`
+    delete from projects where id = ${params.projectId} and user_id = ${params.userId} returning id`;
+  if (deleted.length === 0) return null;
+  return { uploadKeys: uploads.map((u) => u.key) };
+}

@@ -1,0 +1,143 @@
+import type { ProjectRow, ProjectStatus } from "@/lib/db/queries/projects";
+import type { ClipRow } from "@/lib/db/queries/clips";
+import type { TimelineEntry, TimelineKind } from "./timeline";
+import { presignGet } from "@/lib/storage/presign";
+import { env } from "@/lib/env";
+
+// The JSON shapes of the Projects API (docs: api.md "Projects"). Pages render the same
+// shapes, so what a browser sees and what a script reads never drift apart.
+
+/** Presigned links in responses outlive a long viewing session but not a day. */
+export const MEDIA_URL_TTL_SECONDS = 60 * 60;
+
+/** Statuses after which nothing changes without a person acting (retry, delete). */
+export const settledStatuses: readonly ProjectStatus[] = ["ready", "error", "canceled", "expired"];
+
+export function isSettled(status: ProjectStatus): boolean {
+  return settledStatuses.includes(status);
+}
+
+export type ProjectError = { code: string; message: string } | null;
+
+export type ProjectSummary = {
+  id: string;
+  title: string;
+  status: ProjectStatus;
+  stage: string | null;
+  progress: number;
+  error: ProjectError;
+  sourceType: "upload" | "url";
+  thumbnailUrl: string | null;
+  durationSeconds: number | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type ClipView = {
+  id: string;
+  startSeconds: number;
+  endSeconds: number;
+  url: string;
+  thumbnailUrl: string;
+  shareUrl: string;
+};
+
+export type TimelineView = { at: string; kind: TimelineKind; message: string };
+
+export type ProjectDetails = {
+  id: string;
+  title: string;
+  status: ProjectStatus;
+  stage: string | null;
+  progress: number;
+  error: ProjectError;
+  source: { type: "upload" | "url"; url: string | null; key: string | null; uploadCompletedAt: string | null };
+  media: {
+    durationSeconds: number | null;
+    width: number | null;
+    height: number | null;
+    videoCodec: string | null;
+    audioCodec: string | null;
+  };
+  thumbnailUrl: string | null;
+  playbackUrl: string | null;
+  clips: ClipView[];
+  timeline: TimelineView[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+function projectError(row: ProjectRow): ProjectError {
+  if (row.status !== "error" && !row.errorCode) return null;
+  return {
+    code: row.errorCode ?? "unknown_error",
+    message: row.errorMessage ?? "Processing stopped without saying why. Try again, or upload the video again.",
+  };
+}
+
+async function mediaUrl(key: string | null): Promise<string | null> {
+  return key ? presignGet({ key, expiresInSeconds: MEDIA_URL_TTL_SECONDS }) : null;
+}
+
+export function shareUrl(shareToken: string): string {
+  return new URL(`/c/${encodeURIComponent(shareToken)}`, env().APP_URL).toString();
+}
+
+export async function toProjectSummary(row: ProjectRow): Promise<ProjectSummary> {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    stage: row.stage,
+    progress: row.progress,
+    error: projectError(row),
+    sourceType: row.sourceType,
+    thumbnailUrl: await mediaUrl(row.thumbnailKey),
+    durationSeconds: row.durationSeconds,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function toProjectDetails(
+  row: ProjectRow,
+  clips: ClipRow[],
+  timeline: TimelineEntry[],
+): Promise<ProjectDetails> {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    stage: row.stage,
+    progress: row.progress,
+    error: projectError(row),
+    source: {
+      type: row.sourceType,
+      url: row.sourceUrl,
+      key: row.r2Key,
+      uploadCompletedAt: row.uploadCompletedAt?.toISOString() ?? null,
+    },
+    media: {
+      durationSeconds: row.durationSeconds,
+      width: row.width,
+      height: row.height,
+      videoCodec: row.videoCodec,
+      audioCodec: row.audioCodec,
+    },
+    thumbnailUrl: await mediaUrl(row.thumbnailKey),
+    playbackUrl: await mediaUrl(row.playbackKey),
+    clips: await Promise.all(
+      clips.map(async (clip) => ({
+        id: clip.id,
+        startSeconds: clip.startSeconds,
+        endSeconds: clip.endSeconds,
+        url: await presignGet({ key: clip.key, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
+        thumbnailUrl: await presignGet({ key: clip.thumbnailKey, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
+        shareUrl: shareUrl(clip.shareToken),
+      })),
+    ),
+    timeline: timeline.map((entry) => ({ at: entry.at.toISOString(), kind: entry.kind, message: entry.message })),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,65 @@
+import { AppError, notFound } from "@/lib/api/errors";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db, type Db } from "@/lib/db/client";
+import { getProject, type ProjectRow } from "@/lib/db/queries/projects";
+import { eventIds } from "@/inngest/events";
+import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
+import { transitionProject } from "./transitions";
+
+async function countRetries(tx: Db, params: { userId: string; projectId: string }): Promise<number> {
+  const [row] = await tx<{ count: number }[]>`
+    select count(*)::int as count from project_events
+    where project_id = ${params.projectId} and user_id = ${params.userId} and kind = 'retry_requested'`;
+  return row?.count ?? 0;
+}
+
+/** A URL import that failed before its download was stored must download again. */
+function needsDownload(project: ProjectRow): boolean {
+  return project.sourceType === "url" && Boolean(project.sourceUrl) && (!project.r2Key || !project.uploadCompletedAt);
+}
+
+/**
+ * Starts a failed project again: error → queued with a fresh `video/process` event (or,
+ * for an import whose download never landed, error → uploading with a fresh
+ * `video/import`). Each retry gets its own event id, so Inngest does not drop it as a
+ * duplicate of the first run, while a double-clicked retry still starts only one run:
+ * the conditional transition lets one request win.
+ */
+export async function retryProjectOrThrow(
+  claims: UserClaims,
+  projectId: string,
+): Promise<{ projectId: string; status: "queued" | "uploading" }> {
+  const userId = claims.sub;
+  const started = await db().begin(async (tx) => {
+    const project = await getProject(tx, { userId, projectId });
+    if (!project) throw notFound("That project");
+    if (project.status !== "error") {
+      throw new AppError("conflict", `Only a project that failed can be retried; this one is ${project.status}.`, {
+        status: project.status,
+      });
+    }
+    const attempt = (await countRetries(tx, { userId, projectId })) + 1;
+    const download = needsDownload(project);
+    const to: "uploading" | "queued" = download ? "uploading" : "queued";
+    const won = await transitionProject(tx, {
+      projectId,
+      userId,
+      from: ["error"],
+      to,
+      fields: { stage: null, progress: 0, errorCode: null, errorMessage: null },
+      event: {
+        kind: "retry_requested",
+        message: download ? "Retry requested: downloading the link again." : "Retry requested: processing again.",
+        data: { attempt },
+      },
+    });
+    if (!won) throw new AppError("conflict", "This project was already retried.");
+    const event: OutboxEvent = download
+      ? { name: "video/import", id: eventIds.import(projectId, attempt), data: { projectId, userId, url: project.sourceUrl! } }
+      : { name: "video/process", id: eventIds.process(projectId, attempt), data: { projectId, userId } };
+    await enqueueEvent(tx, { event, userId, projectId });
+    return { event, status: to };
+  });
+  await deliverOutboxEvent(started.event);
+  return { projectId, status: started.status };
+}
