@@ -1,4 +1,5 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
 import S3rver from "s3rver";
 
 export type LocalStorage = {
@@ -23,6 +24,28 @@ export function corsConfigurationXml(allowedOrigins: string[]): string {
     <MaxAgeSeconds>3600</MaxAgeSeconds>
   </CORSRule>
 </CORSConfiguration>`;
+}
+
+type KoaContext = { method: string; path: string; query: Record<string, unknown>; status: number; type: string; body: unknown };
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+// s3rver answers AbortMultipartUpload (DELETE ?uploadId=…) with 405; R2 and S3 support it.
+// This gives the local server the same behaviour: the parts are dropped (204), or 404
+// NoSuchUpload when the upload is unknown.
+function abortMultipartUploads(dataDir: string, bucket: string): KoaMiddleware {
+  return async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method !== "DELETE" || typeof uploadId !== "string" || !ctx.path.startsWith(`/${bucket}/`)) return next();
+    const uploadDir = path.join(dataDir, bucket, "._S3rver_uploads", uploadId);
+    if (!/^[0-9a-f]+$/.test(uploadId) || !(await stat(uploadDir).catch(() => null))) {
+      ctx.status = 404;
+      ctx.type = "application/xml";
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>`;
+      return;
+    }
+    await rm(uploadDir, { recursive: true, force: true });
+    ctx.status = 204;
+  };
 }
 
 /**
@@ -50,6 +73,9 @@ export async function startLocalStorage(options: {
       },
     ],
   });
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
+    abortMultipartUploads(options.dataDir, options.bucket),
+  );
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
