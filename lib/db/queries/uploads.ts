@@ -1,0 +1,168 @@
+import type { Db } from "@/lib/db/client";
+
+export type UploadMethod = "single" | "multipart";
+export type UploadStatus = "uploading" | "completing" | "completed" | "aborted" | "expired" | "failed";
+
+export type UploadRow = {
+  id: string;
+  projectId: string;
+  userId: string;
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  method: UploadMethod;
+  storageUploadId: string | null;
+  partSize: number | null;
+  partCount: number | null;
+  status: UploadStatus;
+  expiresAt: Date;
+  claimedAt: Date | null;
+  completedAt: Date | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: Date;
+};
+
+export type UploadPartRow = { partNumber: number; etag: string; size: number };
+
+const uploadColumns = (db: Db) => db`
+  id, project_id as "projectId", user_id as "userId", key, filename, content_type as "contentType", size,
+  method, storage_upload_id as "storageUploadId", part_size as "partSize", part_count as "partCount", status,
+  expires_at as "expiresAt", claimed_at as "claimedAt", completed_at as "completedAt",
+  error_code as "errorCode", error_message as "errorMessage", created_at as "createdAt"`;
+
+/** The project an upload fills, created in `uploading` before any URL is handed out. */
+export async function insertUploadProject(db: Db, params: { userId: string; title: string }): Promise<{ id: string }> {
+  const [row] = await db<{ id: string }[]>`
+    insert into projects (user_id, title, status, source_type)
+    values (${params.userId}, ${params.title}, 'uploading', 'upload')
+    returning id`;
+  return row!;
+}
+
+export async function insertUpload(
+  db: Db,
+  params: {
+    id: string;
+    projectId: string;
+    userId: string;
+    key: string;
+    filename: string;
+    contentType: string;
+    size: number;
+    method: UploadMethod;
+    storageUploadId: string | null;
+    partSize: number | null;
+    partCount: number | null;
+    expiresAt: Date;
+  },
+): Promise<UploadRow> {
+  const [row] = await db<UploadRow[]>`
+    insert into uploads (id, project_id, user_id, key, filename, content_type, size, method,
+                         storage_upload_id, part_size, part_count, expires_at)
+    values (${params.id}, ${params.projectId}, ${params.userId}, ${params.key}, ${params.filename},
+            ${params.contentType}, ${params.size}, ${params.method}, ${params.storageUploadId},
+            ${params.partSize}, ${params.partCount}, ${params.expiresAt})
+    returning ${uploadColumns(db)}`;
+  return row!;
+}
+
+export async function getUpload(
+  db: Db,
+  params: { userId: string; uploadId: string; lock?: "share" | "update" },
+): Promise<UploadRow | null> {
+  const lock = params.lock === "update" ? db`for update` : params.lock === "share" ? db`for share` : db``;
+  const [row] = await db<UploadRow[]>`
+    select ${uploadColumns(db)} from uploads
+    where id = ${params.uploadId} and user_id = ${params.userId}
+    ${lock}`;
+  return row ?? null;
+}
+
+export async function listUploadParts(db: Db, params: { userId: string; uploadId: string }): Promise<UploadPartRow[]> {
+  return db<UploadPartRow[]>`
+    select part_number as "partNumber", etag, size from upload_parts
+    where upload_id = ${params.uploadId} and user_id = ${params.userId}
+    order by part_number`;
+}
+
+/** Records a received part; a part uploaded again replaces its earlier entry. */
+export async function upsertUploadPart(
+  db: Db,
+  params: { userId: string; uploadId: string; partNumber: number; etag: string; size: number },
+): Promise<UploadPartRow> {
+  const [row] = await db<UploadPartRow[]>`
+    insert into upload_parts (upload_id, user_id, part_number, etag, size)
+    values (${params.uploadId}, ${params.userId}, ${params.partNumber}, ${params.etag}, ${params.size})
+    on conflict (upload_id, part_number)
+      do update set etag = excluded.etag, size = excluded.size, recorded_at = now()
+    returning part_number as "partNumber", etag, size`;
+  return row!;
+}
+
+export async function deleteUploadParts(db: Db, params: { userId: string; uploadId: string }): Promise<void> {
+  await db`delete from upload_parts where upload_id = ${params.uploadId} and user_id = ${params.userId}`;
+}
+
+/**
+ * The atomic claim that picks the one caller who completes an upload: `uploading` →
+ * `completing`, or taking over a claim older than `staleClaimBefore` (its holder died).
+ * `claimedAt` is the claim's token: later writes by the claimer are conditional on it.
+ */
+export async function claimUploadForCompletion(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date; staleClaimBefore: Date },
+): Promise<UploadRow | null> {
+  const [row] = await db<UploadRow[]>`
+    update uploads set status = 'completing', claimed_at = ${params.claimedAt}
+    where id = ${params.uploadId} and user_id = ${params.userId}
+      and (status = 'uploading' or (status = 'completing' and claimed_at < ${params.staleClaimBefore}))
+    returning ${uploadColumns(db)}`;
+  return row ?? null;
+}
+
+/** Gives a claim back (`completing` → `uploading`) so a later call can complete the upload. */
+export async function releaseUploadClaim(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date },
+): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'uploading', claimed_at = null
+    where id = ${params.uploadId} and user_id = ${params.userId}
+      and status = 'completing' and claimed_at = ${params.claimedAt}
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function markUploadCompleted(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date; completedAt: Date },
+): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'completed', completed_at = ${params.completedAt}, error_code = null, error_message = null
+    where id = ${params.uploadId} and user_id = ${params.userId}
+      and status = 'completing' and claimed_at = ${params.claimedAt}
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function markUploadFailed(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date; code: string; message: string },
+): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'failed', error_code = ${params.code}, error_message = ${params.message}
+    where id = ${params.uploadId} and user_id = ${params.userId}
+      and status = 'completing' and claimed_at = ${params.claimedAt}
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function markUploadAborted(db: Db, params: { userId: string; uploadId: string }): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'aborted'
+    where id = ${params.uploadId} and user_id = ${params.userId} and status = 'uploading'
+    returning id`;
+  return rows.length === 1;
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { AppError } from "@/lib/api/errors";
+import { asUser, type UserClaims } from "@/lib/db/as-user";
+import { insertUpload, insertUploadProject, type UploadMethod } from "@/lib/db/queries/uploads";
+import { formatBytes } from "@/lib/billing/plans";
+import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { addTimelineEvent } from "@/lib/projects/timeline";
+import { uploadKey } from "@/lib/storage/keys";
+import { abortMultipartUpload, createMultipartUpload } from "@/lib/storage/multipart";
+import { presignPut } from "@/lib/storage/presign";
+import { checkFilename } from "./check-filename";
+import { planParts } from "./plan-parts";
+import type { CreateUploadBody } from "./schemas";
+import { checkVideoType } from "./video-types";
+
+export type CreatedUpload = {
+  uploadId: string;
+  projectId: string;
+  key: string;
+  method: UploadMethod;
+  url?: string;
+  headers?: Record<string, string>;
+  partSize?: number;
+  partCount?: number;
+  /** When the URL in this response stops working (single); when the upload itself expires (multipart). */
+  expiresAt: string;
+  uploadExpiresAt: string;
+};
+
+export type CreateUploadDeps = {
+  now: () => Date;
+  createMultipart: typeof createMultipartUpload;
+  abortMultipart: typeof abortMultipartUpload;
+};
+
+const defaultDeps: CreateUploadDeps = {
+  now: () => new Date(),
+  createMultipart: createMultipartUpload,
+  abortMultipart: abortMultipartUpload,
+};
+
+/**
+ * Validates an upload request and records it — project (`uploading`), upload row,
+ * timeline — before any URL exists; then signs where the bytes go. Nothing the client
+ * sends becomes part of the key except through safeFilename.
+ */
+export async function createUpload(
+  params: { claims: UserClaims } & CreateUploadBody,
+  deps: CreateUploadDeps = defaultDeps,
+): Promise<CreatedUpload> {
+  const userId = params.claims.sub;
+  const filename = checkFilename(params.filename);
+  const contentType = checkVideoType(filename, params.contentType);
+  const settings = env();
+  const now = deps.now();
+  const uploadId = randomUUID();
+  const key = uploadKey(userId, uploadId, filename);
+  const method: UploadMethod = params.size > settings.UPLOAD_SINGLE_PUT_MAX_BYTES ? "multipart" : "single";
+  const parts = method === "multipart" ? planParts(params.size, settings.UPLOAD_PART_SIZE_BYTES) : null;
+  const uploadExpiresAt = new Date(now.getTime() + settings.UPLOAD_EXPIRY_HOURS * 3600_000);
+
+  // Assigned inside the transaction callback; typed so the catch below does not narrow it to null.
+  let storageUploadId = null as string | null;
+  let projectId: string;
+  try {
+    projectId = await asUser(params.claims, async (tx) => {
+      const { plan } = await getUserPlan(tx, userId, now);
+      if (params.size > plan.maxUploadBytes) {
+        throw new AppError(
+          "file_too_large",
+          `This file is ${formatBytes(params.size)}; the ${plan.name} plan accepts videos up to ${formatBytes(plan.maxUploadBytes)}. ` +
+            "Upgrade on the billing page or upload a shorter or smaller video.",
+          { size: params.size, limit: plan.maxUploadBytes, plan: plan.id },
+        );
+      }
+      await reserveVideoSlot(tx, userId, now);
+      // Inside the transaction so that a refused request never leaves an open multipart
+      // upload behind; aborted below if the rows cannot be written.
+      if (method === "multipart") storageUploadId = await deps.createMultipart(key, contentType);
+      const project = await insertUploadProject(tx, { userId, title: filename });
+      await insertUpload(tx, {
+        id: uploadId,
+        projectId: project.id,
+        userId,
+        key,
+        filename,
+        contentType,
+        size: params.size,
+        method,
+        storageUploadId,
+        partSize: parts?.partSize ?? null,
+        partCount: parts?.partCount ?? null,
+        expiresAt: uploadExpiresAt,
+      });
+      await addTimelineEvent(tx, {
+        projectId: project.id,
+        userId,
+        kind: "upload_started",
+        message: `Upload started: ${formatBytes(params.size)}${parts ? ` in ${parts.partCount} parts` : ""}.`,
+        data: { uploadId, method, size: params.size },
+      });
+      return project.id;
+    });
+  } catch (error) {
+    if (storageUploadId) {
+      await deps.abortMultipart(key, storageUploadId).catch((abortError: unknown) =>
+        log.warn("upload_create_abort_failed", { key, error: abortError }),
+      );
+    }
+    throw error;
+  }
+
+  const base = { uploadId, projectId, key, method, uploadExpiresAt: uploadExpiresAt.toISOString() };
+  if (parts) return { ...base, partSize: parts.partSize, partCount: parts.partCount, expiresAt: base.uploadExpiresAt };
+  const ttl = settings.UPLOAD_URL_TTL_SECONDS;
+  const url = await presignPut({ key, contentType, contentLength: params.size, expiresInSeconds: ttl });
+  return {
+    ...base,
+    url,
+    headers: { "Content-Type": contentType },
+    expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
+  };
+}
