@@ -37,6 +37,11 @@ export function isPlanId(value: string): value is PlanId {
   return value in plans;
 }
 
+/** The plan a Stripe price sells, or null for a price this app does not know. */
+export function planForStripePrice(priceId: string): Plan | null {
+  return Object.values(plans).find((plan) => plan.stripePriceId() === priceId) ?? null;
+}
+
 export function formatBytes(bytes: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
@@ -46,4 +51,11 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  if (hours === 0) return `${minutes} min`;
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/api/errors";
-import { plans, type Plan } from "./plans";
+import { isPlanId, plans, type Plan, type PlanId } from "./plans";
 
 export type BillingPeriod = { start: Date; end: Date };
 export type UserPlan = { plan: Plan; period: BillingPeriod; paymentFailed: boolean };
@@ -12,28 +12,45 @@ function calendarMonth(now: Date): BillingPeriod {
   };
 }
 
+// Statuses of a subscription that was paid for at some point: its plan holds until the
+// end of the current period. `incomplete`, `incomplete_expired` and `paused` never do.
+const statusesHoldingPlan = new Set(["active", "trialing", "past_due", "canceled", "unpaid"]);
+
+type StoredSubscription = {
+  plan: string;
+  status: string;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+};
+
+/** Whether a stored subscription still grants its paid plan at `now`. */
+export function holdsPaidPlan<S extends StoredSubscription>(
+  sub: S,
+  now: Date,
+): sub is S & { currentPeriodStart: Date; currentPeriodEnd: Date } {
+  return (
+    sub.plan !== "free" &&
+    isPlanId(sub.plan) &&
+    statusesHoldingPlan.has(sub.status) &&
+    sub.currentPeriodStart !== null &&
+    sub.currentPeriodEnd !== null &&
+    sub.currentPeriodEnd > now
+  );
+}
+
 /**
  * The plan in force for a user now. A paid plan holds until the end of the period it was
  * paid for, also when a renewal payment fails or the subscription is cancelled.
  */
 export async function getUserPlan(db: Db, userId: string, now: Date): Promise<UserPlan> {
-  const [sub] = await db<
-    { plan: string; status: string; periodStart: Date | null; periodEnd: Date | null; paymentFailedAt: Date | null }[]
-  >`
-    select plan, status, current_period_start as "periodStart", current_period_end as "periodEnd",
+  const [sub] = await db<(StoredSubscription & { paymentFailedAt: Date | null })[]>`
+    select plan, status, current_period_start as "currentPeriodStart", current_period_end as "currentPeriodEnd",
            payment_failed_at as "paymentFailedAt"
     from subscriptions where user_id = ${userId}`;
-  const paid =
-    sub &&
-    sub.plan !== "free" &&
-    sub.plan in plans &&
-    sub.periodEnd &&
-    sub.periodEnd > now &&
-    ["active", "trialing", "past_due", "canceled", "unpaid"].includes(sub.status);
-  if (paid && sub.periodStart && sub.periodEnd) {
+  if (sub && holdsPaidPlan(sub, now)) {
     return {
-      plan: plans[sub.plan as keyof typeof plans],
-      period: { start: sub.periodStart, end: sub.periodEnd },
+      plan: plans[sub.plan as PlanId],
+      period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
       paymentFailed: Boolean(sub.paymentFailedAt),
     };
   }

@@ -1,0 +1,13 @@
+import { withErrors } from "@/lib/api/with-user";
+import { handleStripeEvent } from "@/lib/billing/handle-stripe-event";
+import { stripeClient } from "@/lib/billing/stripe-client";
+import { verifyStripeEvent } from "@/lib/billing/verify-stripe-event";
+import { db } from "@/lib/db/client";
+
+// POST /api/webhooks/stripe — subscription and payment events from Stripe (signed, raw body)
+export const POST = withErrors(async (request) => {
+  // The signature covers the exact bytes Stripe sent, so the body is read as text, never re-serialised.
+  const event = await verifyStripeEvent(await request.text(), request.headers.get("stripe-signature"));
+  const result = await handleStripeEvent(db(), stripeClient(), event, new Date());
+  return Response.json({ received: true, ...result });
+});

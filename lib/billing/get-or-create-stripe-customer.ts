@@ -1,0 +1,31 @@
+import type { Sql } from "@/lib/db/client";
+import { callStripe, type Stripe } from "./stripe-client";
+
+/**
+ * The user's Stripe customer id, creating the customer the first time. Exactly one
+ * customer per user: the profile row stays locked while Stripe creates it, so a second
+ * request (a double click, two tabs) waits and then finds the stored id. The idempotency
+ * key covers the remaining gap — Stripe created the customer but the commit failed — by
+ * returning that same customer when the next attempt asks again.
+ */
+export async function getOrCreateStripeCustomer(
+  sql: Sql,
+  stripe: Stripe,
+  user: { id: string; email?: string },
+): Promise<string> {
+  return sql.begin(async (tx) => {
+    await tx`insert into profiles (id, email) values (${user.id}, ${user.email ?? null}) on conflict (id) do nothing`;
+    const [profile] = await tx<{ stripeCustomerId: string | null }[]>`
+      select stripe_customer_id as "stripeCustomerId" from profiles where id = ${user.id} for update`;
+    if (profile?.stripeCustomerId) return profile.stripeCustomerId;
+
+    const customer = await callStripe("customers.create", () =>
+      stripe.customers.create(
+        { ...(user.email ? { email: user.email } : {}), metadata: { userId: user.id } },
+        { idempotencyKey: `clipcrafter-customer-${user.id}` },
+      ),
+    );
+    await tx`update profiles set stripe_customer_id = ${customer.id}, updated_at = now() where id = ${user.id}`;
+    return customer.id;
+  }) as Promise<string>;
+}

@@ -1,0 +1,58 @@
+import type { Db } from "@/lib/db/client";
+
+export type SubscriptionRow = {
+  userId: string;
+  stripeCustomerId: string;
+  stripeSubscriptionId: string | null;
+  plan: string;
+  status: string;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  paymentFailedAt: Date | null;
+  lastEventAt: Date;
+};
+
+/**
+ * Serialises every change to one user's billing state (webhook deliveries running at the
+ * same time, a checkout creating the Stripe customer) for the rest of the transaction.
+ */
+export async function lockUserBilling(tx: Db, userId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtext(${`billing:${userId}`}))`;
+}
+
+export async function findUserIdByStripeCustomer(db: Db, stripeCustomerId: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`
+    select id from profiles where stripe_customer_id = ${stripeCustomerId}`;
+  return row?.id ?? null;
+}
+
+export async function getSubscriptionRow(db: Db, userId: string): Promise<SubscriptionRow | null> {
+  const [row] = await db<SubscriptionRow[]>`
+    select user_id as "userId", stripe_customer_id as "stripeCustomerId",
+           stripe_subscription_id as "stripeSubscriptionId", plan, status,
+           current_period_start as "currentPeriodStart", current_period_end as "currentPeriodEnd",
+           cancel_at_period_end as "cancelAtPeriodEnd", payment_failed_at as "paymentFailedAt",
+           last_event_at as "lastEventAt"
+    from subscriptions where user_id = ${userId}`;
+  return row ?? null;
+}
+
+export async function saveSubscriptionRow(db: Db, row: SubscriptionRow): Promise<void> {
+  await db`
+    insert into subscriptions (user_id, stripe_customer_id, stripe_subscription_id, plan, status,
+      current_period_start, current_period_end, cancel_at_period_end, payment_failed_at, last_event_at)
+    values (${row.userId}, ${row.stripeCustomerId}, ${row.stripeSubscriptionId}, ${row.plan}, ${row.status},
+      ${row.currentPeriodStart}, ${row.currentPeriodEnd}, ${row.cancelAtPeriodEnd}, ${row.paymentFailedAt},
+      ${row.lastEventAt})
+    on conflict (user_id) do update set
+      stripe_customer_id = excluded.stripe_customer_id,
+      stripe_subscription_id = excluded.stripe_subscription_id,
+      plan = excluded.plan,
+      status = excluded.status,
+      current_period_start = excluded.current_period_start,
+      current_period_end = excluded.current_period_end,
+      cancel_at_period_end = excluded.cancel_at_period_end,
+      payment_failed_at = excluded.payment_failed_at,
+      last_event_at = excluded.last_event_at`;
+}
