@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { POST as createUpload } from "@/app/api/uploads/route";
 import { AppError } from "@/lib/api/errors";
 import { plans } from "@/lib/billing/plans";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
 import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
+import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
 
 const freeLimit = plans.free.videosPerMonth;
@@ -49,6 +51,26 @@ describe("video quota", () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]!.reason).toBeInstanceOf(AppError);
     expect(lost[0]!.reason).toMatchObject({ code: "quota_exceeded", status: 402 });
+    expect(await projectsInProgress(user)).toBe(1);
+  });
+
+  it("gives the last free slot to exactly one of several POST /api/uploads requests sent at once", async () => {
+    const user = await createTestUser("last-slot-route");
+    await countVideos(user, freeLimit - 1);
+    const request = (i: number) =>
+      callRoute(createUpload, {
+        method: "POST",
+        path: "/api/uploads",
+        headers: user.auth,
+        body: { filename: `take-${i}.mp4`, size: 1_000_000, contentType: "video/mp4" },
+      });
+
+    const responses = await Promise.all([request(1), request(2), request(3)]);
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 402, 402]);
+    for (const refused of responses.filter((r) => r.status === 402)) {
+      expect(refused.body.error.code).toBe("quota_exceeded");
+      expect(refused.body.error.message).toMatch(/Upgrade on the billing page/);
+    }
     expect(await projectsInProgress(user)).toBe(1);
   });
 
