@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { PlanId } from "./plans";
 import { getSubscriptionRow } from "./subscription-rows";
-import { isPaidUpStatus } from "./subscription-status";
+import { isLiveSubscriptionStatus, isPaidUpStatus } from "./subscription-status";
 import { countReservedVideos, countUsedVideos, getUserPlan } from "./usage";
 
 export type UsageSummary = {
@@ -32,8 +32,14 @@ export async function getUsageSummary(db: Db, userId: string, now: Date): Promis
     countReservedVideos(db, userId, period),
     getSubscriptionRow(db, userId),
   ]);
+  // A failed payment matters while it can still be fixed: Pro still holds, or the
+  // subscription is still open for the card to be updated. Once both are over, it is history.
   const paymentFailedAt =
-    subscription?.paymentFailedAt && !isPaidUpStatus(subscription.status) ? subscription.paymentFailedAt : null;
+    subscription?.paymentFailedAt &&
+    !isPaidUpStatus(subscription.status) &&
+    (plan.id !== "free" || isLiveSubscriptionStatus(subscription.status))
+      ? subscription.paymentFailedAt
+      : null;
   return {
     plan: plan.id,
     planName: plan.name,

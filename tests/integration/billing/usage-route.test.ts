@@ -81,6 +81,19 @@ describe("GET /api/usage", () => {
     expect(body).toMatchObject({ plan: "pro", paymentFailed: true, subscription: { paymentFailedAt: failedAt.toISOString() } });
   });
 
+  it("stops mentioning a failed payment once Pro has ended and the subscription is closed", async () => {
+    const user = await createTestUser("usage-ended-unpaid");
+    const start = new Date(Date.now() - 40 * 24 * 3600_000);
+    await subscribe(user, {
+      status: "canceled",
+      start,
+      end: new Date(start.getTime() + 30 * 24 * 3600_000),
+      paymentFailedAt: new Date(start.getTime() + 30 * 24 * 3600_000),
+    });
+    const { body } = await getUsage(user);
+    expect(body).toMatchObject({ plan: "free", paymentFailed: false, subscription: { status: "canceled", paymentFailedAt: null } });
+  });
+
   it("says whether billing is set up on this server", async () => {
     enableBilling(testStripeSettings);
     const user = await createTestUser("usage-billing-on");
