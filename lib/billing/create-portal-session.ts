@@ -5,7 +5,8 @@ import { callStripe, type Stripe } from "./stripe-client";
 
 /**
  * A Stripe Customer Portal session where the user updates their card, cancels or renews,
- * and downloads invoices. Returns to the billing page.
+ * and downloads invoices. Returns to the billing page. A user who never checked out gets
+ * their Stripe customer now, the same one a later checkout uses.
  */
 export async function createPortalSession(
   sql: Sql,

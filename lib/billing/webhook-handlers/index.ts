@@ -16,5 +16,3 @@ export const webhookHandlers = {
   "customer.subscription.deleted": handleCustomerSubscriptionDeleted,
   "invoice.payment_failed": handleInvoicePaymentFailed,
 } satisfies HandlerMap;
-
-export const handledEventTypes = Object.keys(webhookHandlers) as (keyof typeof webhookHandlers)[];
