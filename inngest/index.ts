@@ -1,3 +1,4 @@
 import { cleanupProject } from "./functions/cleanup-project";
+import { processVideoFunction } from "./functions/process-video";
 
-export const functions = [cleanupProject];
+export const functions = [cleanupProject, processVideoFunction];

@@ -17,6 +17,14 @@ const optionalString = z
 
 const MiB = 1024 * 1024;
 
+// process-video's concurrency and retries are part of its definition, read when the
+// module loads; processingJobEnv() parses just these so `next build` needs nothing else.
+const processingJobFields = {
+  PROCESSING_CONCURRENCY: int(4),
+  PROCESSING_CONCURRENCY_PER_USER: int(2),
+  PROCESSING_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+};
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -56,9 +64,7 @@ const schema = z
     UPLOAD_URL_TTL_SECONDS: int(15 * 60),
     UPLOAD_EXPIRY_HOURS: int(24),
 
-    PROCESSING_CONCURRENCY: int(4),
-    PROCESSING_CONCURRENCY_PER_USER: int(2),
-    PROCESSING_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+    ...processingJobFields,
     FFMPEG_PATH: optionalString,
     FFPROBE_PATH: optionalString,
     FFMPEG_PRESET: z
@@ -68,6 +74,7 @@ const schema = z
     OUTPUT_MAX_BYTES: int(20 * 1024 * MiB),
     CLIP_COUNT: z.coerce.number().int().min(0).max(10).default(3),
     DELETE_ORIGINAL_AFTER_PROCESSING: bool,
+    MEDIA_TEMP_DIR: optionalString,
 
     IMPORT_ALLOWED_HOSTS: optionalString,
     IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
@@ -160,6 +167,19 @@ export function jobsEnv(): JobsEnv {
     eventKey: source.INNGEST_EVENT_KEY || undefined,
     signingKey: source.INNGEST_SIGNING_KEY || undefined,
     devServerUrl: source.INNGEST_DEV_SERVER_URL || "http://127.0.0.1:8288",
+  };
+}
+
+export type ProcessingJobEnv = { concurrency: number; concurrencyPerUser: number; retries: number };
+
+/** process-video's concurrency limits and retries; throws only when one of them is invalid. */
+export function processingJobEnv(): ProcessingJobEnv {
+  const result = z.object(processingJobFields).safeParse(process.env);
+  if (!result.success) throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  return {
+    concurrency: result.data.PROCESSING_CONCURRENCY,
+    concurrencyPerUser: result.data.PROCESSING_CONCURRENCY_PER_USER,
+    retries: result.data.PROCESSING_RETRIES,
   };
 }
 

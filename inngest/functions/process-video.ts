@@ -1,0 +1,85 @@
+import { inngest } from "@/inngest/client";
+import { processVideo, projectDeleted } from "@/inngest/events";
+import { db } from "@/lib/db/client";
+import { env, processingJobEnv } from "@/lib/env";
+import { checkSource } from "@/lib/processing/check-source";
+import { checkUsage } from "@/lib/processing/check-usage";
+import { deleteOriginal, finalizeProject } from "@/lib/processing/finalize-project";
+import { makeClip } from "@/lib/processing/make-clip";
+import { makeThumbnail } from "@/lib/processing/make-thumbnail";
+import { makeWebMp4 } from "@/lib/processing/make-web-mp4";
+import { probeSource } from "@/lib/processing/probe-source";
+import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
+import { selectClips } from "@/lib/processing/select-clips";
+
+type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
+
+const limits = processingJobEnv();
+
+// A verified upload (or downloaded link) → web MP4, thumbnail, highlight clips, `ready`.
+// Each step writes its stage, progress and a timeline event to the project; a problem
+// with the video or the plan ends the run at once with the reason on the project, and
+// anything unforeseen is retried and, when retries run out, recorded by onFailure — so
+// every run ends in `ready` or in `error` with a reason, never in limbo.
+export const processVideoFunction = inngest.createFunction(
+  {
+    id: "process-video",
+    name: "Process a video: web MP4, thumbnail, clips",
+    triggers: [processVideo],
+    // Transcoding is CPU-bound: a few at a time overall, and one person's batch of
+    // uploads cannot take every slot.
+    concurrency: [
+      { key: "event.data.userId", limit: limits.concurrencyPerUser },
+      { limit: limits.concurrency },
+    ],
+    retries: limits.retries as Retries,
+    cancelOn: [{ event: projectDeleted, match: "data.projectId" }],
+    onFailure: async ({ event, error }) => {
+      const { projectId, userId } = event.data.event.data;
+      await recordUnexpectedFailure(db(), { projectId, userId, error });
+    },
+  },
+  async ({ event, step, runId }) => {
+    const { projectId, userId } = event.data;
+
+    const source = await step.run("check-source", () => checkSource(db(), { projectId, userId, runId }));
+    if (!source.proceed) return { status: "skipped", reason: source.reason };
+    // The run id as memoised by the first step: every later write is conditional on it.
+    const claim = { projectId, userId, runId: source.runId };
+
+    const usage = await step.run("check-usage", () => checkUsage(db(), claim, new Date()));
+
+    const media = await step.run("probe-media", () =>
+      probeSource(db(), claim, { sourceKey: source.sourceKey, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+    );
+
+    const webMp4 = await step.run("make-web-mp4", () => makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media }));
+
+    await step.run("make-thumbnail", () =>
+      makeThumbnail(db(), claim, { playbackKey: webMp4.key, durationSeconds: media.durationSeconds }),
+    );
+
+    const clips = await step.run("select-clips", () =>
+      selectClips(db(), claim, {
+        playbackKey: webMp4.key,
+        durationSeconds: media.durationSeconds,
+        hasAudio: webMp4.hasAudio,
+        count: env().CLIP_COUNT,
+      }),
+    );
+    for (const clip of clips) {
+      await step.run(`make-clip-${clip.position}`, () =>
+        makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length }),
+      );
+    }
+
+    await step.run("finalize", () =>
+      finalizeProject(db(), claim, { clips, method: webMp4.method, now: new Date() }),
+    );
+
+    if (env().DELETE_ORIGINAL_AFTER_PROCESSING) {
+      await step.run("delete-original", () => deleteOriginal(db(), { projectId, userId, sourceKey: source.sourceKey }));
+    }
+    return { status: "ready", method: webMp4.method, clips: clips.length };
+  },
+);

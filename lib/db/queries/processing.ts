@@ -1,0 +1,161 @@
+import type { Db } from "@/lib/db/client";
+import type { ProjectStatus } from "@/lib/db/queries/projects";
+
+// The queries of process-video. Every write that belongs to a run is conditional on the
+// run still holding the project (status `processing` and its run id), so a run that lost
+// its project — deleted, failed by the reconciler, or taken over — cannot overwrite it.
+
+export type RunClaim = { projectId: string; userId: string; runId: string };
+
+export type ProcessingProject = {
+  id: string;
+  status: ProjectStatus;
+  sourceType: "upload" | "url";
+  sourceUrl: string | null;
+  r2Key: string | null;
+  uploadCompletedAt: Date | null;
+  processingRunId: string | null;
+  processingAttempts: number;
+};
+
+export async function getProcessingProject(
+  db: Db,
+  params: { projectId: string; userId: string },
+): Promise<ProcessingProject | null> {
+  const [row] = await db<ProcessingProject[]>`
+    select id, status, source_type as "sourceType", source_url as "sourceUrl", r2_key as "r2Key",
+           upload_completed_at as "uploadCompletedAt", processing_run_id as "processingRunId",
+           processing_attempts as "processingAttempts"
+    from projects where id = ${params.projectId} and user_id = ${params.userId}`;
+  return row ?? null;
+}
+
+/**
+ * queued → processing for this run (or a retried step of the same run re-entering).
+ * Returns the attempt number when the run holds the project, null when it does not.
+ */
+export async function claimProjectForRun(
+  db: Db,
+  params: RunClaim & { stage: string; progress: number },
+): Promise<number | null> {
+  const [row] = await db<{ attempts: number }[]>`
+    update projects set
+      status = 'processing',
+      processing_attempts = processing_attempts
+        + case when status = 'processing' then 0 else 1 end,
+      processing_run_id = ${params.runId},
+      stage = ${params.stage},
+      progress = ${params.progress},
+      error_code = null,
+      error_message = null,
+      last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId}
+      and (status in ('queued', 'uploading') or (status = 'processing' and processing_run_id = ${params.runId}))
+    returning processing_attempts as attempts`;
+  return row?.attempts ?? null;
+}
+
+/** Stage and progress of a running project; false when the run no longer holds it. */
+export async function updateRunState(
+  db: Db,
+  params: RunClaim & {
+    stage?: string;
+    progress: number;
+    playbackKey?: string;
+    thumbnailKey?: string;
+  },
+): Promise<boolean> {
+  const rows = await db`
+    update projects set
+      stage = ${params.stage === undefined ? db`stage` : params.stage},
+      progress = greatest(progress, ${params.progress}),
+      playback_key = ${params.playbackKey === undefined ? db`playback_key` : params.playbackKey},
+      thumbnail_key = ${params.thumbnailKey === undefined ? db`thumbnail_key` : params.thumbnailKey},
+      last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId}
+      and status = 'processing' and processing_run_id = ${params.runId}
+    returning id`;
+  return rows.length === 1;
+}
+
+export type StoredMediaInfo = {
+  durationSeconds: number;
+  width: number;
+  height: number;
+  videoCodec: string;
+  audioCodec: string | null;
+  details: Record<string, unknown>;
+};
+
+export async function saveMediaInfo(db: Db, params: RunClaim & { media: StoredMediaInfo }): Promise<boolean> {
+  const m = params.media;
+  const rows = await db`
+    update projects set
+      duration_seconds = ${m.durationSeconds}, width = ${m.width}, height = ${m.height},
+      video_codec = ${m.videoCodec}, audio_codec = ${m.audioCodec}, media_info = ${db.json(m.details as never)}
+    where id = ${params.projectId} and user_id = ${params.userId}
+      and status = 'processing' and processing_run_id = ${params.runId}
+    returning id`;
+  return rows.length === 1;
+}
+
+/**
+ * One clip row per position. A second run over the same project (a retry from the UI)
+ * updates the row and keeps its share token, so links already shared keep working.
+ */
+export async function upsertClip(
+  db: Db,
+  params: {
+    projectId: string;
+    userId: string;
+    position: number;
+    startSeconds: number;
+    endSeconds: number;
+    key: string;
+    thumbnailKey: string;
+    newShareToken: string;
+  },
+): Promise<{ id: string; shareToken: string }> {
+  const [row] = await db<{ id: string; shareToken: string }[]>`
+    insert into clips (project_id, user_id, position, start_seconds, end_seconds, key, thumbnail_key, share_token)
+    values (${params.projectId}, ${params.userId}, ${params.position}, ${params.startSeconds}, ${params.endSeconds},
+            ${params.key}, ${params.thumbnailKey}, ${params.newShareToken})
+    on conflict (project_id, position) do update set
+      start_seconds = excluded.start_seconds, end_seconds = excluded.end_seconds,
+      key = excluded.key, thumbnail_key = excluded.thumbnail_key
+    returning id, share_token as "shareToken"`;
+  return row!;
+}
+
+/** Removes clips a previous run made beyond the ones this run made. */
+export async function deleteClipsFrom(db: Db, params: { projectId: string; userId: string; position: number }): Promise<void> {
+  await db`
+    delete from clips
+    where project_id = ${params.projectId} and user_id = ${params.userId} and position >= ${params.position}`;
+}
+
+export async function isUsageCounted(db: Db, projectId: string): Promise<boolean> {
+  const [row] = await db`select 1 from usage_events where project_id = ${projectId}`;
+  return Boolean(row);
+}
+
+/** Counts the project once, ever: the unique project_id makes a second insert a no-op. */
+export async function recordUsage(db: Db, params: { projectId: string; userId: string; at: Date }): Promise<boolean> {
+  const rows = await db`
+    insert into usage_events (user_id, project_id, counted_at)
+    values (${params.userId}, ${params.projectId}, ${params.at})
+    on conflict (project_id) do nothing
+    returning id`;
+  return rows.length === 1;
+}
+
+/** processing → ready for the run that holds the project. */
+export async function markProjectReady(db: Db, params: RunClaim): Promise<boolean> {
+  const rows = await db`
+    update projects set status = 'ready', stage = null, progress = 100,
+      error_code = null, error_message = null, last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId}
+      and status = 'processing' and processing_run_id = ${params.runId}
+    returning id`;
+  return rows.length === 1;
+}

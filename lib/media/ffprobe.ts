@@ -1,0 +1,85 @@
+import { inputArgs, secretsOf, type MediaInput } from "./media-input";
+import { runMediaTool } from "./run-media-tool";
+
+export type ProbeStream = {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  profile?: string;
+  pix_fmt?: string;
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  bits_per_raw_sample?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  bit_rate?: string;
+  channels?: number;
+  sample_rate?: string;
+  duration?: string;
+  disposition?: Record<string, number>;
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+};
+
+export type ProbeOutput = {
+  streams?: ProbeStream[];
+  format?: { format_name?: string; duration?: string; bit_rate?: string; size?: string; nb_streams?: number };
+};
+
+const PROBE_STDOUT_LIMIT = 4 * 1024 * 1024;
+
+/** ffprobe's JSON description of a file's container and streams. */
+export async function probe(input: MediaInput, options: { demuxers: readonly string[]; timeoutMs: number }): Promise<ProbeOutput> {
+  const { stdout } = await runMediaTool({
+    tool: "ffprobe",
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      ...inputArgs(input, options.demuxers),
+      "-print_format",
+      "json",
+      "-show_format",
+      "-show_streams",
+    ],
+    timeoutMs: options.timeoutMs,
+    captureStdoutBytes: PROBE_STDOUT_LIMIT,
+    redact: secretsOf(input),
+  });
+  return JSON.parse(stdout) as ProbeOutput;
+}
+
+/** Presentation times of a video stream's keyframes, in seconds (packet flags: no decoding). */
+export async function keyframeTimes(input: MediaInput, options: { demuxers: readonly string[]; timeoutMs: number }): Promise<number[]> {
+  const times: number[] = [];
+  let pending = "";
+  await runMediaTool({
+    tool: "ffprobe",
+    args: [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      ...inputArgs(input, options.demuxers),
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "packet=pts_time,flags",
+      "-print_format",
+      "csv=p=0",
+    ],
+    timeoutMs: options.timeoutMs,
+    redact: secretsOf(input),
+    onStdout: (chunk) => {
+      const lines = (pending + chunk.toString("utf8")).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const [time, flags] = line.split(",");
+        if (flags?.startsWith("K") && time && time !== "N/A") times.push(Number(time));
+      }
+    },
+  });
+  const [time, flags] = pending.split(",");
+  if (flags?.startsWith("K") && time && time !== "N/A") times.push(Number(time));
+  return times.filter(Number.isFinite).sort((a, b) => a - b);
+}

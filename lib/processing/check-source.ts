@@ -1,0 +1,78 @@
+import type { Db } from "@/lib/db/client";
+import { claimProjectForRun, getProcessingProject, type ProcessingProject } from "@/lib/db/queries/processing";
+import { addTimelineEvent } from "@/lib/projects/timeline";
+import { headObject } from "@/lib/storage/objects";
+import { ProcessingError } from "./processing-error";
+import { recordingFailures } from "./run-state";
+import { overallProgress } from "./stages";
+
+export type SourceCheck =
+  | { proceed: true; runId: string; sourceKey: string; sourceSize: number; attempt: number }
+  | { proceed: false; reason: "project_gone" | "already_ready" | "claimed_by_another_run" | "not_waiting"; status?: string };
+
+/**
+ * The first step: is there a verified source to process, and is this run the one to do
+ * it? The system this grew from let a job fail here on every run without anyone seeing;
+ * here a missing source ends the project in `error` with a message that says what to do.
+ * A duplicate delivery finds the project ready or claimed by another run and stops.
+ */
+export async function checkSource(db: Db, params: { projectId: string; userId: string; runId: string }): Promise<SourceCheck> {
+  const project = await getProcessingProject(db, params);
+  if (!project) return { proceed: false, reason: "project_gone" };
+  if (project.status === "ready") return { proceed: false, reason: "already_ready" };
+  if (project.status === "processing" && project.processingRunId !== params.runId) {
+    return { proceed: false, reason: "claimed_by_another_run" };
+  }
+  if (!["queued", "uploading", "processing"].includes(project.status)) {
+    return { proceed: false, reason: "not_waiting", status: project.status };
+  }
+
+  const source = await recordingFailures(db, params, "source", () => verifyStoredSource(project));
+
+  const attempt = await claimProjectForRun(db, { ...params, stage: "source", progress: overallProgress("source", 1) });
+  if (attempt === null) {
+    const now = await getProcessingProject(db, params);
+    return now?.status === "ready"
+      ? { proceed: false, reason: "already_ready" }
+      : now?.status === "processing"
+        ? { proceed: false, reason: "claimed_by_another_run" }
+        : { proceed: false, reason: now ? "not_waiting" : "project_gone", status: now?.status };
+  }
+  await addTimelineEvent(db, {
+    projectId: params.projectId,
+    userId: params.userId,
+    kind: "processing_started",
+    message: attempt > 1 ? `Processing started (attempt ${attempt}).` : "Processing started.",
+    data: { attempt, sourceSize: source.size },
+  });
+  return { proceed: true, runId: params.runId, sourceKey: source.key, sourceSize: source.size, attempt };
+}
+
+async function verifyStoredSource(project: ProcessingProject): Promise<{ key: string; size: number }> {
+  const fromLink = project.sourceType === "url";
+  if (fromLink && !project.sourceUrl) {
+    throw new ProcessingError("source_missing", "This import has no link to download from. Start a new import with the video's link.");
+  }
+  if (!project.r2Key || !project.uploadCompletedAt) {
+    throw new ProcessingError(
+      "source_missing",
+      fromLink
+        ? "The video from this link was never fully downloaded, so there is nothing to process. Retry the import, or start a new one."
+        : "The upload of this video never finished, so there is nothing to process. Upload the video again.",
+      { hasKey: Boolean(project.r2Key), hasCompletedAt: Boolean(project.uploadCompletedAt) },
+    );
+  }
+  const head = await headObject(project.r2Key);
+  if (!head) {
+    throw new ProcessingError(
+      "source_missing",
+      fromLink
+        ? "The downloaded video is no longer in storage. Retry the import, or start a new one."
+        : "The uploaded file is no longer in storage. Upload the video again.",
+    );
+  }
+  if (head.size === 0) {
+    throw new ProcessingError("empty_file", "The uploaded file is empty (0 bytes). Upload the video again.");
+  }
+  return { key: project.r2Key, size: head.size };
+}

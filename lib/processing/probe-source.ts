@@ -1,0 +1,84 @@
+import type { Db } from "@/lib/db/client";
+import { saveMediaInfo, type RunClaim } from "@/lib/db/queries/processing";
+import { probe } from "@/lib/media/ffprobe";
+import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
+import { MediaToolError } from "@/lib/media/run-media-tool";
+import { checkMediaLimits, describeMedia, formatDuration, type MediaInfo } from "./describe-media";
+import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
+import { completeStage, enterStage, recordingFailures } from "./run-state";
+import { storedMedia } from "./stored-media";
+
+export const PROBE_TIMEOUT_MS = 120_000;
+
+const ACCEPTED = "MP4, MOV, M4V, WebM, MKV or AVI";
+
+// Network trouble between ffprobe and storage is worth a retry; anything else ffprobe
+// says about the bytes is a verdict on the file.
+const STORAGE_TROUBLE = /Connection refused|Connection reset|Connection timed out|timed out|Server returned 5\d\d|HTTP error 5\d\d|Network is unreachable|Name or service not known|Temporary failure/i;
+
+/** What ffprobe's refusal means for a person. Storage trouble is rethrown as is. */
+export function explainProbeFailure(error: MediaToolError): ProcessingError | MediaToolError {
+  if (error.failure !== "failed") return error;
+  const text = error.stderrTail;
+  const refused = text.match(/\[(\w+) @ [^\]]*\] Format not on whitelist/);
+  if (refused) {
+    const format = refused[1] === "hls" ? "an HLS playlist" : refused[1] === "concat" ? "a concat list" : `a ${refused[1]} file`;
+    return new ProcessingError(
+      "unsupported_format",
+      `This file is ${format}, not a video container we accept. Upload the video itself: ${ACCEPTED}.`,
+      { format: refused[1] },
+    );
+  }
+  if (/moov atom not found/i.test(text)) {
+    return new ProcessingError(
+      "damaged_file",
+      "This MP4/MOV file is incomplete: it ends before its index (the 'moov' box), which happens when a recording or upload is cut off. Upload the complete file.",
+    );
+  }
+  if (STORAGE_TROUBLE.test(text)) return error;
+  return new ProcessingError(
+    "not_a_video",
+    `This file is not a video we can read. Upload a video file: ${ACCEPTED}.`,
+    { probe: text.trim().split("\n").slice(-2).join(" | ").slice(0, 300) },
+  );
+}
+
+export function summarizeMedia(media: MediaInfo): string {
+  const v = media.video;
+  const audio = media.audio ? media.audio.codec.toUpperCase() : "no audio";
+  const turned = v.rotation ? `, rotated ${v.rotation}°` : "";
+  return `${v.displayWidth}×${v.displayHeight}, ${formatDuration(media.durationSeconds)}, ${v.codec.toUpperCase()} / ${audio}${turned}.`;
+}
+
+/** ffprobe on the stored source: what it is, refused with a reason when we cannot or will not process it. */
+export async function probeSource(
+  db: Db,
+  claim: RunClaim,
+  params: { sourceKey: string; maxDurationSeconds: number; planName: string },
+): Promise<MediaInfo> {
+  return recordingFailures(db, claim, "probe", async () => {
+    await enterStage(db, claim, "probe");
+    let media: MediaInfo;
+    try {
+      const output = await probe(await storedMedia(params.sourceKey), { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS });
+      media = describeMedia(output);
+    } catch (error) {
+      throw error instanceof MediaToolError ? explainProbeFailure(error) : error;
+    }
+    checkMediaLimits(media, params);
+    const saved = await saveMediaInfo(db, {
+      ...claim,
+      media: {
+        durationSeconds: media.durationSeconds,
+        width: media.video.displayWidth,
+        height: media.video.displayHeight,
+        videoCodec: media.video.codec,
+        audioCodec: media.audio?.codec ?? null,
+        details: media,
+      },
+    });
+    if (!saved) throw new RunNoLongerHoldsProject(claim.projectId);
+    await completeStage(db, claim, "probe", summarizeMedia(media), { media });
+    return media;
+  });
+}

@@ -1,0 +1,44 @@
+// ffmpeg reports progress several times a second; the project row gets at most one write
+// per interval (and only when the number moved), one write in flight at a time, and the
+// last value is always written by flush().
+
+export type ProgressReporter = { report: (percent: number) => void; flush: () => Promise<void> };
+
+export function createProgressReporter(options: {
+  write: (percent: number) => Promise<unknown>;
+  minIntervalMs: number;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}): ProgressReporter {
+  const now = options.now ?? (() => Date.now());
+  let written = -1;
+  let latest = -1;
+  let lastWriteAt = -Infinity;
+  let inFlight: Promise<void> | null = null;
+
+  const write = (percent: number) => {
+    lastWriteAt = now();
+    written = percent;
+    inFlight = options
+      .write(percent)
+      .then(() => undefined, (error: unknown) => options.onError?.(error))
+      .finally(() => {
+        inFlight = null;
+      });
+  };
+
+  return {
+    report(percent) {
+      latest = Math.max(latest, Math.round(percent));
+      if (inFlight || latest <= written || now() - lastWriteAt < options.minIntervalMs) return;
+      write(latest);
+    },
+    async flush() {
+      if (inFlight) await inFlight;
+      if (latest > written) {
+        write(latest);
+        await inFlight;
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { NonRetriableError } from "inngest";
+import type { Db } from "@/lib/db/client";
+import { updateRunState, type RunClaim } from "@/lib/db/queries/processing";
+import { addTimelineEvent } from "@/lib/projects/timeline";
+import { failProject } from "@/lib/projects/transitions";
+import { log } from "@/lib/log";
+import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
+import { createProgressReporter, type ProgressReporter } from "./progress-reporter";
+import { overallProgress, stages, type StageName } from "./stages";
+
+// What every processing step writes back: the stage and progress on the project row, a
+// timeline event when a stage starts and when it has a result worth reading, and — for
+// a problem with the video or the plan — the error, before the run stops.
+
+/** At most one progress write per second per run. */
+export const PROGRESS_WRITE_INTERVAL_MS = 1000;
+
+export async function enterStage(db: Db, claim: RunClaim, stage: StageName, message = stages[stage].label): Promise<void> {
+  const held = await updateRunState(db, { ...claim, stage, progress: overallProgress(stage, 0) });
+  if (!held) throw new RunNoLongerHoldsProject(claim.projectId);
+  await addTimelineEvent(db, { projectId: claim.projectId, userId: claim.userId, kind: "stage_started", message, data: { stage } });
+}
+
+export async function completeStage(
+  db: Db,
+  claim: RunClaim,
+  stage: StageName,
+  message: string,
+  data: Record<string, unknown> = {},
+  keys: { playbackKey?: string; thumbnailKey?: string } = {},
+): Promise<void> {
+  const held = await updateRunState(db, { ...claim, progress: overallProgress(stage, 1), ...keys });
+  if (!held) throw new RunNoLongerHoldsProject(claim.projectId);
+  await addTimelineEvent(db, {
+    projectId: claim.projectId,
+    userId: claim.userId,
+    kind: "stage_completed",
+    message,
+    data: { stage, ...data },
+  });
+}
+
+/** Progress within a stage (0–1) reaching the project row at a bounded rate. */
+export function stageProgress(db: Db, claim: RunClaim, stage: StageName, now?: () => number): ProgressReporter & { fraction: (f: number) => void } {
+  const reporter = createProgressReporter({
+    minIntervalMs: PROGRESS_WRITE_INTERVAL_MS,
+    now,
+    write: (percent) => updateRunState(db, { ...claim, progress: percent }),
+    onError: (error) => log.warn("progress_write_failed", { projectId: claim.projectId, error }),
+  });
+  return { ...reporter, fraction: (f) => reporter.report(overallProgress(stage, f)) };
+}
+
+/**
+ * Runs a step's work. A ProcessingError (the video or the plan says no) is written to the
+ * project as its error, with a timeline event, and ends the run without retries; a run
+ * that lost its project ends without retries and without touching it. Anything else is
+ * thrown as is, for Inngest to retry (and onFailure to record once retries run out).
+ */
+export async function recordingFailures<T>(db: Db, claim: Omit<RunClaim, "runId">, stage: StageName, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProcessingError) {
+      await failProject(db, {
+        projectId: claim.projectId,
+        userId: claim.userId,
+        code: error.code,
+        message: error.message,
+        data: { stage, ...error.details },
+      });
+      throw new NonRetriableError(error.message, { cause: error });
+    }
+    if (error instanceof RunNoLongerHoldsProject) throw new NonRetriableError(error.message, { cause: error });
+    throw error;
+  }
+}
