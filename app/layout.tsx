@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/current-user";
+import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 import "./globals.css";
 
@@ -16,16 +17,19 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         <header className="site-header">
           <Link href="/" className="brand">
             ClipCrafter
           </Link>
           {user ? (
             <nav className="nav" aria-label="Main">
-              <Link href="/projects">Projects</Link>
-              <Link href="/upload">Upload</Link>
-              <Link href="/billing">Billing</Link>
-              <span className="muted">{user.email}</span>
+              <NavLink href="/projects">Projects</NavLink>
+              <NavLink href="/upload">Upload</NavLink>
+              <NavLink href="/billing">Billing</NavLink>
+              <span className="muted nav-email">{user.email}</span>
               <SignOutButton />
             </nav>
           ) : (
@@ -34,7 +38,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </nav>
           )}
         </header>
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
       </body>
     </html>
   );

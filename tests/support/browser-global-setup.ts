@@ -17,6 +17,20 @@ declare module "vitest" {
   }
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * Settings that keep browser tests small: a file just over 5 MiB already goes multipart
+ * in 5 MiB parts (the S3 minimum), and pasted links may point at the test's own
+ * loopback server, which the import guard refuses otherwise.
+ */
+export const browserTierSettings = {
+  UPLOAD_SINGLE_PUT_MAX_BYTES: String(5 * MiB + 1),
+  UPLOAD_PART_SIZE_BYTES: String(5 * MiB),
+  IMPORT_ALLOWED_HOSTS: "127.0.0.1,localhost",
+  FFMPEG_PRESET: "ultrafast",
+};
+
 export function chromiumPath(): string {
   return processEnvironment().CHROMIUM_PATH || "/usr/bin/chromium";
 }
@@ -33,7 +47,13 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const services = await startServices({ appOrigin: appUrl });
-  const env = { ...processEnvironment(), ...services.env, NODE_ENV: "production", LOG_LEVEL: "warn" };
+  const env = {
+    ...processEnvironment(),
+    ...services.env,
+    ...browserTierSettings,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+  };
 
   const build = spawnSync(path.join(process.cwd(), "node_modules/.bin/next"), ["build"], {
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv,

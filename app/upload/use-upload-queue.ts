@@ -1,0 +1,275 @@
+"use client";
+
+import AwsS3 from "@uppy/aws-s3";
+import Uppy, { type Body, type Meta, type UppyFile } from "@uppy/core";
+import { useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore } from "react";
+import { ApiError } from "@/lib/api-client/request";
+import { uploadsApi } from "@/lib/api-client/uploads";
+import { parseEntries, ResumeStore, type StoredUpload } from "@/lib/upload-client/resume-store";
+import { TransferRate } from "@/lib/upload-client/transfer-rate";
+import { UploadBridge } from "@/lib/upload-client/upload-bridge";
+
+export const acceptedVideoTypes = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", "video/*"];
+
+export type UploadPhase = "preparing" | "uploading" | "paused" | "finishing" | "done" | "failed";
+
+export type UploadRow = {
+  id: string;
+  name: string;
+  size: number;
+  phase: UploadPhase;
+  bytesUploaded: number;
+  percent: number;
+  bytesPerSecond: number | null;
+  secondsLeft: number | null;
+  resumedBytes: number;
+  error: string | null;
+  projectId: string | null;
+};
+
+type Extra = {
+  phase: UploadPhase;
+  bytesPerSecond: number | null;
+  secondsLeft: number | null;
+  error: string | null;
+  projectId: string | null;
+  completionFailed: boolean;
+};
+
+type Action =
+  | { type: "set"; id: string; patch: Partial<Extra> }
+  | { type: "remove"; id: string };
+
+const initialExtra: Extra = {
+  phase: "preparing",
+  bytesPerSecond: null,
+  secondsLeft: null,
+  error: null,
+  projectId: null,
+  completionFailed: false,
+};
+
+function extras(state: Record<string, Extra>, action: Action): Record<string, Extra> {
+  if (action.type === "remove") {
+    const { [action.id]: _removed, ...rest } = state;
+    return rest;
+  }
+  return { ...state, [action.id]: { ...(state[action.id] ?? initialExtra), ...action.patch } };
+}
+
+const RATE_UPDATE_MS = 250;
+
+/** What a person reads when an upload stops: the server's reason, or what to do about the network. */
+function describeUploadError(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "S3NetworkError" || /network/i.test(message)) {
+    return "The connection to storage dropped. Retry to continue from the parts already stored.";
+  }
+  if (name === "S3ServiceError") return `Storage refused the upload (${message}). Retry, or remove the file and add it again.`;
+  return message || "The upload stopped. Retry to continue.";
+}
+
+type Files = Record<string, UppyFile<Meta, Body>>;
+const noFiles: Files = {};
+
+/**
+ * The upload page's state: an Uppy instance with the S3 plugin wired to the Uploads API
+ * through an UploadBridge, and per-file rows with progress, speed, time left and errors.
+ */
+export function useUploadQueue(options: { userId: string; maxFileBytes: number; onCompleted?: () => void }) {
+  const { userId, maxFileBytes, onCompleted } = options;
+  const [store] = useState(() => new ResumeStore(userId));
+  const [bridge] = useState(() => new UploadBridge(store, typeof window === "undefined" ? undefined : window.location));
+  const [uppy] = useState(() => (typeof window === "undefined" ? null : createUppy(bridge, maxFileBytes)));
+  const [state, dispatch] = useReducer(extras, {});
+  const [rejected, setRejected] = useState<{ name: string; message: string }[]>([]);
+
+  const files = useSyncExternalStore(
+    useCallback((listener: () => void) => (uppy ? uppy.store.subscribe(listener) : () => {}), [uppy]),
+    () => uppy?.getState().files ?? noFiles,
+    () => noFiles,
+  );
+
+  const storedSnapshot = useSyncExternalStore(store.subscribe, store.snapshot, () => "{}");
+  const unfinished = useMemo(() => {
+    const active = new Set(Object.values(files).map((f) => bridge.planFor(f.id)?.uploadId));
+    return Object.values(parseEntries(storedSnapshot)).filter((u) => !active.has(u.uploadId));
+  }, [bridge, files, storedSnapshot]);
+
+  const complete = useCallback(
+    async (fileId: string) => {
+      dispatch({ type: "set", id: fileId, patch: { phase: "finishing", error: null, completionFailed: false } });
+      try {
+        const completed = await bridge.complete(fileId);
+        dispatch({ type: "set", id: fileId, patch: { phase: "done", projectId: completed.projectId, secondsLeft: 0 } });
+        onCompleted?.();
+      } catch (error) {
+        dispatch({ type: "set", id: fileId, patch: { phase: "failed", error: describeUploadError(error), completionFailed: true } });
+      }
+    },
+    [bridge, onCompleted],
+  );
+
+  useEffect(() => {
+    if (!uppy) return;
+    const rates = new Map<string, { rate: TransferRate; shownAt: number }>();
+    const rateOf = (id: string) => {
+      let entry = rates.get(id);
+      if (!entry) rates.set(id, (entry = { rate: new TransferRate(), shownAt: 0 }));
+      return entry;
+    };
+
+    const onAdded = (file: UppyFile<Meta, Body>) => dispatch({ type: "set", id: file.id, patch: { phase: "preparing" } });
+    const onProgress = (file: UppyFile<Meta, Body> | undefined, progress: { bytesUploaded: number | false; bytesTotal: number | null }) => {
+      if (!file || progress.bytesUploaded === false) return;
+      const entry = rateOf(file.id);
+      const now = Date.now();
+      entry.rate.add(now, progress.bytesUploaded);
+      if (now - entry.shownAt < RATE_UPDATE_MS) return;
+      entry.shownAt = now;
+      const paused = uppy.getFile(file.id)?.isPaused;
+      dispatch({
+        type: "set",
+        id: file.id,
+        patch: {
+          phase: paused ? "paused" : "uploading",
+          bytesPerSecond: entry.rate.bytesPerSecond(),
+          secondsLeft: entry.rate.secondsLeft(progress.bytesTotal ?? file.size ?? 0),
+        },
+      });
+    };
+    const onPause = (file: UppyFile<Meta, Body> | undefined, isPaused: boolean) => {
+      if (!file) return;
+      rateOf(file.id).rate.restart();
+      dispatch({ type: "set", id: file.id, patch: { phase: isPaused ? "paused" : "uploading", bytesPerSecond: null, secondsLeft: null } });
+    };
+    const onSuccess = (file: UppyFile<Meta, Body> | undefined) => {
+      if (file) void complete(file.id);
+    };
+    const onError = (file: UppyFile<Meta, Body> | undefined, error: unknown) => {
+      if (!file) return;
+      rateOf(file.id).rate.restart();
+      dispatch({ type: "set", id: file.id, patch: { phase: "failed", error: describeUploadError(error), bytesPerSecond: null, secondsLeft: null } });
+    };
+    const onRetry = (file: UppyFile<Meta, Body>) => {
+      rateOf(file.id).rate.restart();
+      dispatch({ type: "set", id: file.id, patch: { phase: "preparing", error: null } });
+    };
+    const onRemoved = (file: UppyFile<Meta, Body>) => {
+      rates.delete(file.id);
+      dispatch({ type: "remove", id: file.id });
+      void bridge.discard(file.id, Boolean(file.progress.uploadComplete));
+    };
+    const onRestriction = (file: UppyFile<Meta, Body> | undefined, error: Error) =>
+      setRejected((list) => [...list, { name: file?.name ?? "A file", message: error.message }]);
+
+    uppy.on("file-added", onAdded);
+    uppy.on("upload-progress", onProgress);
+    uppy.on("upload-pause", onPause);
+    uppy.on("upload-success", onSuccess);
+    uppy.on("upload-error", onError);
+    uppy.on("upload-retry", onRetry);
+    uppy.on("file-removed", onRemoved);
+    uppy.on("restriction-failed", onRestriction);
+    return () => {
+      uppy.off("file-added", onAdded);
+      uppy.off("upload-progress", onProgress);
+      uppy.off("upload-pause", onPause);
+      uppy.off("upload-success", onSuccess);
+      uppy.off("upload-error", onError);
+      uppy.off("upload-retry", onRetry);
+      uppy.off("file-removed", onRemoved);
+      uppy.off("restriction-failed", onRestriction);
+    };
+  }, [uppy, bridge, complete]);
+
+  const rows: UploadRow[] = useMemo(
+    () =>
+      Object.values(files).map((file) => {
+        const extra = state[file.id] ?? initialExtra;
+        const size = file.size ?? 0;
+        const bytesUploaded = file.progress.bytesUploaded || 0;
+        const plan = bridge.planFor(file.id);
+        const phase: UploadPhase =
+          extra.phase === "uploading" && file.isPaused ? "paused" : extra.phase === "paused" && !file.isPaused ? "uploading" : extra.phase;
+        return {
+          id: file.id,
+          name: file.name ?? "video",
+          size,
+          phase,
+          bytesUploaded: phase === "done" ? size : bytesUploaded,
+          percent: phase === "done" ? 100 : size > 0 ? Math.floor((bytesUploaded / size) * 100) : 0,
+          bytesPerSecond: extra.bytesPerSecond,
+          secondsLeft: extra.secondsLeft,
+          resumedBytes: plan?.resumedBytes ?? 0,
+          error: extra.error,
+          projectId: extra.projectId ?? (phase === "done" ? (plan?.projectId ?? null) : null),
+        };
+      }),
+    [files, state, bridge],
+  );
+
+  const actions = useMemo(
+    () => ({
+      addFiles(list: FileList | File[]) {
+        if (!uppy) return;
+        setRejected([]);
+        uppy.addFiles(Array.from(list).map((data) => ({ name: data.name, type: data.type, data, source: "Local" })));
+      },
+      pause(id: string) {
+        if (!uppy?.getFile(id)?.isPaused) uppy?.pauseResume(id);
+      },
+      resume(id: string) {
+        if (uppy?.getFile(id)?.isPaused) uppy?.pauseResume(id);
+      },
+      cancel(id: string) {
+        uppy?.removeFile(id);
+      },
+      retry(id: string) {
+        if (state[id]?.completionFailed) void complete(id);
+        else void uppy?.retryUpload(id);
+      },
+      async discardUnfinished(upload: StoredUpload) {
+        store.forget(upload.uploadId);
+        await uploadsApi.abort(upload.uploadId).catch(() => undefined);
+      },
+    }),
+    [uppy, state, complete, store],
+  );
+
+  return { ready: uppy !== null, rows, rejected, unfinished, ...actions };
+}
+
+function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body> {
+  const uppy = new Uppy<Meta, Body>({
+    autoProceed: true,
+    restrictions: { allowedFileTypes: acceptedVideoTypes, maxFileSize: maxFileBytes },
+  });
+  uppy.use(AwsS3, {
+    signRequest: bridge.signRequest,
+    shouldUseMultipart: (file) => bridge.planFor(file.id)?.method === "multipart",
+    getChunkSize: ({ size }) => bridge.partSizeFor(size) ?? size,
+    generateObjectKey: (file) => bridge.keyFor(file.id),
+    limit: 3,
+  });
+  // Runs before the plugin on every upload and retry: the server records the upload (or
+  // a reload's unfinished one is found again) before a byte moves.
+  uppy.addPreProcessor(async (fileIds) => {
+    await Promise.all(
+      fileIds.map(async (id) => {
+        const file = uppy.getFile(id);
+        if (!file || file.isRemote || !file.data) return;
+        const plan = await bridge.prepare({ id, name: file.name ?? "video", size: file.size ?? file.data.size, type: file.type, data: file.data });
+        // A multipart upload always starts the plugin's resume path: the server created it,
+        // and its parts manifest says which parts remain.
+        if (plan?.method === "multipart") uppy.setFileState(id, { s3Multipart: { uploadId: plan.uploadId, key: plan.key } });
+      }),
+    );
+  });
+  uppy.on("s3-multipart:part-uploaded", (file, part) => {
+    if (file) bridge.recordPart(file.id, part);
+  });
+  return uppy;
+}
