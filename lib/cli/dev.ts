@@ -5,11 +5,11 @@
 // override the local defaults (e.g. a DATABASE_URL skips the embedded Postgres).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseEnv as parseDotenv } from "node:util";
-import { parseEnv, processEnvironment } from "@/lib/env";
+import { parseEnv } from "@/lib/env";
+import { localStackDefaults, readSettings } from "@/lib/local-stack/settings";
 import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
 import { startLocalStorage, type LocalStorage } from "@/lib/local-stack/storage-server";
 import { assertPortFree } from "@/lib/local-stack/ports";
@@ -18,16 +18,7 @@ import { createSql } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 
 const root = process.cwd();
-const dataDir = path.join(root, ".clipcrafter");
-
-function fileSettings(): Record<string, string> {
-  const settings: Record<string, string> = {};
-  for (const name of [".env", ".env.local"]) {
-    const file = path.join(root, name);
-    if (existsSync(file)) Object.assign(settings, parseDotenv(readFileSync(file, "utf8")));
-  }
-  return settings;
-}
+const dataDir = localStackDefaults.dataDir;
 
 async function localSecrets(): Promise<{ jwtSecret: string }> {
   const file = path.join(dataDir, "secrets.json");
@@ -60,10 +51,10 @@ async function shutdown(code: number): Promise<never> {
 }
 
 async function main() {
-  const settings = { ...fileSettings(), ...processEnvironment() } as Record<string, string | undefined>;
-  const appPort = Number(settings.PORT ?? 3000);
-  const postgresPort = Number(settings.POSTGRES_PORT ?? 54329);
-  const storagePort = Number(settings.STORAGE_PORT ?? 4568);
+  const settings = readSettings();
+  const appPort = Number(settings.PORT ?? localStackDefaults.appPort);
+  const postgresPort = Number(settings.POSTGRES_PORT ?? localStackDefaults.postgresPort);
+  const storagePort = Number(settings.STORAGE_PORT ?? localStackDefaults.storagePort);
   const appUrl = settings.APP_URL ?? `http://localhost:${appPort}`;
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
@@ -91,7 +82,7 @@ async function main() {
     const storage: LocalStorage = await startLocalStorage({
       dataDir: path.join(dataDir, "storage"),
       port: storagePort,
-      bucket: "clipcrafter",
+      bucket: localStackDefaults.bucket,
       allowedOrigins: [appUrl, `http://127.0.0.1:${appPort}`],
     });
     stops.push(storage.stop);

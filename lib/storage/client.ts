@@ -15,20 +15,30 @@ function makeClient(endpoint: string): S3Client {
   });
 }
 
-const globalForStorage = globalThis as unknown as { clipcrafterS3?: S3Client; clipcrafterS3Public?: S3Client };
+// One client per configuration, cached on globalThis so `next dev` reloads reuse it; a
+// changed configuration (a command pointed at another bucket) gets a new one.
+const globalForStorage = globalThis as unknown as { clipcrafterS3?: Map<string, S3Client> };
+
+function clientFor(endpoint: string): S3Client {
+  const e = env();
+  const config = JSON.stringify([endpoint, e.R2_REGION, e.R2_FORCE_PATH_STYLE, e.R2_ACCESS_KEY_ID, e.R2_SECRET_ACCESS_KEY]);
+  const clients = (globalForStorage.clipcrafterS3 ??= new Map());
+  let client = clients.get(config);
+  if (!client) {
+    client = makeClient(endpoint);
+    clients.set(config, client);
+  }
+  return client;
+}
 
 /** The client the server uses for its own calls. */
 export function storage(): S3Client {
-  globalForStorage.clipcrafterS3 ??= makeClient(env().R2_ENDPOINT);
-  return globalForStorage.clipcrafterS3;
+  return clientFor(env().R2_ENDPOINT);
 }
 
 /** The client that signs URLs the browser will use (the public endpoint when it differs). */
 export function signingStorage(): S3Client {
-  const publicEndpoint = env().R2_PUBLIC_ENDPOINT;
-  if (!publicEndpoint) return storage();
-  globalForStorage.clipcrafterS3Public ??= makeClient(publicEndpoint);
-  return globalForStorage.clipcrafterS3Public;
+  return clientFor(env().R2_PUBLIC_ENDPOINT ?? env().R2_ENDPOINT);
 }
 
 export function bucket(): string {

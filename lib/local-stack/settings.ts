@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv as parseDotenv } from "node:util";
+import { processEnvironment } from "@/lib/env";
+
+export const localStackDefaults = {
+  appPort: 3000,
+  postgresPort: 54329,
+  storagePort: 4568,
+  bucket: "clipcrafter",
+  database: "clipcrafter",
+  dataDir: path.join(process.cwd(), ".clipcrafter"),
+} as const;
+
+/** Settings from .env and .env.local, overridden by the process environment. */
+export function readSettings(): Record<string, string | undefined> {
+  const fromFiles: Record<string, string> = {};
+  for (const name of [".env", ".env.local"]) {
+    const file = path.join(process.cwd(), name);
+    if (existsSync(file)) Object.assign(fromFiles, parseDotenv(readFileSync(file, "utf8")));
+  }
+  return { ...fromFiles, ...processEnvironment() };
+}
+
+/** What `npm run dev` fills in for the local stack, for commands run beside it (doctor, reconcile). */
+export function localStackSettings(settings: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!settings.DATABASE_URL) {
+    const port = settings.POSTGRES_PORT ?? String(localStackDefaults.postgresPort);
+    out.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/${localStackDefaults.database}`;
+  }
+  if (!settings.R2_ENDPOINT) {
+    Object.assign(out, {
+      R2_ENDPOINT: `http://127.0.0.1:${settings.STORAGE_PORT ?? localStackDefaults.storagePort}`,
+      R2_ACCESS_KEY_ID: "S3RVER",
+      R2_SECRET_ACCESS_KEY: "S3RVER",
+      R2_BUCKET: localStackDefaults.bucket,
+      R2_FORCE_PATH_STYLE: "true",
+    });
+  }
+  if (!settings.SUPABASE_URL && !settings.SUPABASE_JWT_SECRET) {
+    const file = path.join(localStackDefaults.dataDir, "secrets.json");
+    if (existsSync(file)) out.SUPABASE_JWT_SECRET = JSON.parse(readFileSync(file, "utf8")).jwtSecret;
+  }
+  return out;
+}
