@@ -60,18 +60,14 @@ export const processVideoFunction = inngest.createFunction(
     );
 
     const clips = await step.run("select-clips", () =>
-      selectClips(db(), claim, {
-        playbackKey: webMp4.key,
-        durationSeconds: media.durationSeconds,
-        hasAudio: webMp4.hasAudio,
-        count: env().CLIP_COUNT,
-      }),
+      selectClips(db(), claim, { durationSeconds: media.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
-    for (const clip of clips) {
-      await step.run(`make-clip-${clip.position}`, () =>
-        makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length }),
-      );
-    }
+    // Independent of each other: Inngest runs them in parallel (embedded mode, one by one).
+    await Promise.all(
+      clips.map((clip) =>
+        step.run(`make-clip-${clip.position}`, () => makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length })),
+      ),
+    );
 
     await step.run("finalize", () =>
       finalizeProject(db(), claim, { clips, method: webMp4.method, now: new Date() }),

@@ -12,7 +12,8 @@ import type { LoudnessProfile } from "@/lib/media/loudness";
 //    loudness (energy average); the loudest non-overlapping windows win — speech, music
 //    and applause are louder than the quiet between them.
 // 3. A window ends at the quietest keyframe in its allowed range (a pause, not mid-word);
-//    between equally quiet ones, the one closest to 20 s.
+//    among equally quiet ones, the one that keeps the window loudest (so a clip ends when
+//    the moment does), then the one closest to 20 s.
 // 4. Without audio (or with silence throughout), the clips are spread evenly over the
 //    video instead, still starting and ending on keyframes.
 // 5. When keyframes are too sparse to give enough windows, windows may start anywhere
@@ -31,6 +32,8 @@ type Candidate = { start: number; ends: number[]; copy: boolean; score: number }
 const EPSILON = 0.05;
 /** Two ends this close in loudness count as equally quiet. */
 const QUIET_TIE_DB = 1.5;
+/** Two windows this close in mean loudness count as equally loud. */
+const LEVEL_TIE_DB = 0.5;
 const AUDIBLE_DB = -60;
 
 type Loudness = { meanDb: (from: number, to: number) => number; pointDb: (at: number) => number };
@@ -51,13 +54,20 @@ function measure(profile: LoudnessProfile): Loudness {
   };
 }
 
-/** Ends ordered by preference: quietest first (a pause), then closest to 20 s. */
+/**
+ * Ends ordered by preference: the quietest first (a pause, not mid-word); among those,
+ * the one keeping the window loudest (a highlight does not trail off); then closest to 20 s.
+ */
 function rankEnds(start: number, ends: number[], loudness: Loudness | null): number[] {
   const target = start + CLIP_TARGET_SECONDS;
-  const quiet = new Map(ends.map((end) => [end, loudness ? loudness.pointDb(end) : 0]));
+  if (!loudness) return [...ends].sort((a, b) => Math.abs(a - target) - Math.abs(b - target));
+  const quiet = new Map(ends.map((end) => [end, loudness.pointDb(end)]));
   const quietest = Math.min(...quiet.values());
   const bucket = (end: number) => Math.floor((quiet.get(end)! - quietest) / QUIET_TIE_DB);
-  return [...ends].sort((a, b) => bucket(a) - bucket(b) || Math.abs(a - target) - Math.abs(b - target));
+  const level = (end: number) => Math.round(loudness.meanDb(start, end) / LEVEL_TIE_DB);
+  return [...ends].sort(
+    (a, b) => bucket(a) - bucket(b) || level(b) - level(a) || Math.abs(a - target) - Math.abs(b - target),
+  );
 }
 
 function candidatesFrom(starts: number[], copy: boolean, keyframes: number[], duration: number, loudness: Loudness | null): Candidate[] {

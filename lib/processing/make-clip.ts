@@ -8,6 +8,7 @@ import { WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { outputKeys } from "@/lib/storage/keys";
 import type { ClipWindow } from "./choose-clips";
+import { grabFrame } from "./make-thumbnail";
 import { explainLimitFailure } from "./make-web-mp4";
 import { RunNoLongerHoldsProject } from "./processing-error";
 import { recordingFailures } from "./run-state";
@@ -26,27 +27,18 @@ function clipPreset(): string {
 
 /**
  * Clip output options. A clip starting on a keyframe is a copy of the web MP4's packets
- * (input seeking lands exactly on it); otherwise it is re-encoded. The clip's thumbnail
- * is a second output of the same run: a frame about a second in.
+ * (input seeking lands exactly on it); otherwise it is re-encoded with a fast preset.
  */
-export function clipOutputArgs(clip: ClipWindow, thumbnailPath: string): { outputArgs: string[]; extraOutputs: string[] } {
-  const length = clip.endSeconds - clip.startSeconds;
+export function clipOutputArgs(clip: ClipWindow): string[] {
   const codec = clip.copy
     ? ["-c", "copy"]
     : ["-c:v", "libx264", "-preset", clipPreset(), "-crf", "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k"];
-  return {
-    outputArgs: [
-      "-t", length.toFixed(3),
-      "-map", "0:v:0", "-map", "0:a:0?",
-      ...codec,
-      "-avoid_negative_ts", "make_zero", "-movflags", "+faststart",
-    ],
-    extraOutputs: [
-      "-map", "0:v:0", "-ss", Math.min(1, length / 2).toFixed(3), "-frames:v", "1",
-      "-vf", `scale=w=min(${CLIP_THUMBNAIL_MAX_WIDTH}\\,iw):h=-2`, "-q:v", "4",
-      `file:${thumbnailPath}`,
-    ],
-  };
+  return [
+    "-t", (clip.endSeconds - clip.startSeconds).toFixed(3),
+    "-map", "0:v:0", "-map", "0:a:0?",
+    ...codec,
+    "-avoid_negative_ts", "make_zero", "-movflags", "+faststart",
+  ];
 }
 
 /** One highlight clip: MP4 and thumbnail under the project's prefix, and its row with a share token. */
@@ -67,10 +59,19 @@ export async function makeClip(
           input: await storedMedia(params.playbackKey),
           demuxers: WEB_MP4_DEMUXERS,
           seekSeconds: clip.startSeconds,
-          ...clipOutputArgs(clip, thumbnail),
+          outputArgs: clipOutputArgs(clip),
           outputPath: output,
           maxOutputBytes: env().OUTPUT_MAX_BYTES,
           timeoutMs: CLIP_TIMEOUT_MS,
+        });
+        // From the clip just written, on local disk: a frame half a second in (a separate
+        // run, so decoding stops there instead of following the whole clip).
+        await grabFrame({
+          input: { file: output },
+          demuxers: WEB_MP4_DEMUXERS,
+          atSeconds: Math.min(0.5, (clip.endSeconds - clip.startSeconds) / 2),
+          outputPath: thumbnail,
+          maxWidth: CLIP_THUMBNAIL_MAX_WIDTH,
         });
       } catch (error) {
         throw explainLimitFailure(error, `Cutting clip ${clip.position}`);

@@ -9,6 +9,7 @@ import { MediaToolError } from "@/lib/media/run-media-tool";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { formatBytes } from "@/lib/billing/plans";
 import { outputKeys } from "@/lib/storage/keys";
+import { analyseWebMp4, type ClipAnalysis } from "./analyse-web-mp4";
 import { formatDuration, type MediaInfo } from "./describe-media";
 import { planWebMp4, webMp4OutputArgs, type WebMp4Plan } from "./plan-web-mp4";
 import { ProcessingError } from "./processing-error";
@@ -17,6 +18,7 @@ import { storedMedia, uploadFile } from "./stored-media";
 
 export type WebMp4 = {
   key: string;
+  analysis: ClipAnalysis;
   method: WebMp4Plan["method"];
   width: number;
   height: number;
@@ -78,8 +80,11 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
         await progress.flush();
       }
       const uploadStarted = performance.now();
-      const bytes = await uploadFile(key, output, "video/mp4");
-      return { ffmpegMs, bytes, uploadMs: performance.now() - uploadStarted };
+      const [bytes, analysis] = await Promise.all([
+        uploadFile(key, output, "video/mp4").then((size) => ({ size, uploadMs: performance.now() - uploadStarted })),
+        analyseWebMp4(output, plan.audio !== "none"),
+      ]);
+      return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis };
     });
     const webMp4: WebMp4 = {
       key,

@@ -1,9 +1,11 @@
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
-import { updateRunState, type RunClaim } from "@/lib/db/queries/processing";
+import { getProcessingProject, updateRunState, type RunClaim } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
+import { projectPrefix } from "@/lib/storage/keys";
+import { deletePrefix } from "@/lib/storage/objects";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { createProgressReporter, type ProgressReporter } from "./progress-reporter";
 import { overallProgress, stages, type StageName } from "./stages";
@@ -54,7 +56,8 @@ export function stageProgress(db: Db, claim: RunClaim, stage: StageName, now?: (
 /**
  * Runs a step's work. A ProcessingError (the video or the plan says no) is written to the
  * project as its error, with a timeline event, and ends the run without retries; a run
- * that lost its project ends without retries and without touching it. Anything else is
+ * that lost its project ends without retries and without touching it (if the project was
+ * deleted, it removes the files it stored meanwhile). Anything else is
  * thrown as is, for Inngest to retry (and onFailure to record once retries run out).
  */
 export async function recordingFailures<T>(db: Db, claim: Omit<RunClaim, "runId">, stage: StageName, work: () => Promise<T>): Promise<T> {
@@ -71,7 +74,12 @@ export async function recordingFailures<T>(db: Db, claim: Omit<RunClaim, "runId"
       });
       throw new NonRetriableError(error.message, { cause: error });
     }
-    if (error instanceof RunNoLongerHoldsProject) throw new NonRetriableError(error.message, { cause: error });
+    if (error instanceof RunNoLongerHoldsProject) {
+      // Deleted while this step ran: what it stored after the project's files were
+      // cleaned up must not stay behind. (Held by another run: that run's files, left alone.)
+      if (!(await getProcessingProject(db, claim))) await deletePrefix(projectPrefix(claim.userId, claim.projectId));
+      throw new NonRetriableError(error.message, { cause: error });
+    }
     throw error;
   }
 }

@@ -1,0 +1,28 @@
+import { keyframeTimes } from "@/lib/media/ffprobe";
+import { loudnessProfile, type LoudnessProfile } from "@/lib/media/loudness";
+import { WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
+
+export const ANALYSIS_TIMEOUT_MS = 10 * 60_000;
+const LOUDNESS_BIN_SECONDS = 0.5;
+
+/** What clip selection needs to know about the web MP4: where its keyframes are, and how loud it is when. */
+export type ClipAnalysis = { keyframes: number[]; loudness: LoudnessProfile | null };
+
+/**
+ * Reads the web MP4 while it is still on local disk (before or while it uploads), so
+ * choosing clips later costs no second download: packet flags for keyframes (no
+ * decoding) and the audio alone, decoded at 8 kHz mono, for loudness.
+ */
+export async function analyseWebMp4(file: string, hasAudio: boolean): Promise<ClipAnalysis> {
+  const input = { file };
+  const options = { demuxers: WEB_MP4_DEMUXERS, timeoutMs: ANALYSIS_TIMEOUT_MS };
+  const [keyframes, loudness] = await Promise.all([
+    keyframeTimes(input, options),
+    hasAudio ? loudnessProfile(input, { ...options, binSeconds: LOUDNESS_BIN_SECONDS }) : Promise.resolve(null),
+  ]);
+  // Rounded: this travels as step output (JSON), a few numbers per second of video.
+  return {
+    keyframes: keyframes.map((k) => Math.round(k * 1000) / 1000),
+    loudness: loudness && { binSeconds: loudness.binSeconds, db: loudness.db.map((d) => Math.round(d * 10) / 10) },
+  };
+}
