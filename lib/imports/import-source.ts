@@ -1,0 +1,121 @@
+import { NonRetriableError } from "inngest";
+import { AppError } from "@/lib/api/errors";
+import { formatBytes } from "@/lib/billing/plans";
+import { getUserPlan } from "@/lib/billing/usage";
+import type { Db, Sql } from "@/lib/db/client";
+import { sendEvent } from "@/lib/jobs/send-event";
+import { log } from "@/lib/log";
+import { deliverOutboxEvent } from "@/lib/outbox/outbox";
+import { createProgressReporter } from "@/lib/processing/progress-reporter";
+import { failProject } from "@/lib/projects/transitions";
+import { deleteObject } from "@/lib/storage/objects";
+import { queueVerifiedSource } from "@/lib/uploads/queue-verified-source";
+import { notAVideoMessage, verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
+import { downloadSource, importedSourceKey } from "./download-source";
+import { FetchFailedError } from "./guarded-fetch";
+
+type ImportRef = { projectId: string; userId: string };
+
+/** Whether the project is still waiting for its download (a duplicate or late run is a no-op). */
+export async function checkImportProject(
+  db: Db,
+  ref: ImportRef & { url: string },
+): Promise<{ pending: true } | { pending: false; reason: string }> {
+  const [project] = await db<{ status: string; sourceType: string; sourceUrl: string | null; r2Key: string | null }[]>`
+    select status, source_type as "sourceType", source_url as "sourceUrl", r2_key as "r2Key"
+    from projects where id = ${ref.projectId} and user_id = ${ref.userId}`;
+  if (!project) return { pending: false, reason: "the project no longer exists" };
+  if (project.sourceType !== "url") return { pending: false, reason: "the project is not a link import" };
+  if (project.status !== "uploading" || project.r2Key) return { pending: false, reason: `the project is already ${project.status}` };
+  return { pending: true };
+}
+
+/**
+ * Records a failure the person must act on (a refused link, a web page, too large, not a
+ * video) on the project and stops the run: retrying would fail the same way.
+ */
+async function failImport(db: Db, ref: ImportRef, code: string, message: string, key?: string): Promise<never> {
+  if (key) await deleteObject(key).catch(() => {});
+  await failProject(db, { ...ref, code, message });
+  throw new NonRetriableError(message);
+}
+
+/** Downloads the link into storage; returns where it is and how many bytes arrived. */
+export async function downloadImport(
+  db: Db,
+  ref: ImportRef & { url: string },
+  now: Date,
+): Promise<{ key: string; size: number }> {
+  const key = importedSourceKey(ref.userId, ref.projectId, ref.url);
+  const { plan } = await getUserPlan(db, ref.userId, now);
+  const progress = createProgressReporter({
+    minIntervalMs: 1000,
+    write: (percent) =>
+      db`update projects set progress = ${Math.min(99, percent)}, last_progress_at = now()
+         where id = ${ref.projectId} and user_id = ${ref.userId} and status = 'uploading'`,
+  });
+  try {
+    const result = await downloadSource({
+      url: ref.url,
+      key,
+      maxBytes: plan.maxUploadBytes,
+      onProgress: (bytes, total) => {
+        if (total) progress.report((bytes / total) * 100);
+      },
+    });
+    await progress.flush();
+    return { key, size: result.size };
+  } catch (error) {
+    await progress.flush().catch(() => {});
+    if (error instanceof AppError) return failImport(db, ref, error.code, error.message);
+    if (error instanceof FetchFailedError) throw error; // transient: Inngest retries, onFailure records the last
+    throw error;
+  }
+}
+
+/**
+ * The same verification and state change as an upload completion: the object exists with
+ * the bytes counted during the download and is a real video container; then the project
+ * is queued with a `video/process` outbox row in one transaction, and the event is sent.
+ */
+export async function verifyAndQueueImport(
+  db: Sql,
+  ref: ImportRef & { url: string; key: string; size: number },
+  deps: { send: typeof sendEvent; now: () => Date } = { send: sendEvent, now: () => new Date() },
+): Promise<{ queued: boolean }> {
+  const check = await verifyStoredVideo(ref.key, { expectedSize: ref.size });
+  if (!check.ok) {
+    if (check.problem === "not_a_video") {
+      return failImport(db, ref, "not_a_video", notAVideoMessage(check.looksLike), ref.key);
+    }
+    throw new Error(`the downloaded file is ${check.problem === "missing" ? "missing from storage" : "not the size that was downloaded"}`);
+  }
+  const event = await db.begin(async (tx) =>
+    queueVerifiedSource(tx, {
+      projectId: ref.projectId,
+      userId: ref.userId,
+      key: ref.key,
+      receivedAt: deps.now(),
+      message: `Downloaded ${formatBytes(check.size)} from ${new URL(ref.url).host}. Queued for processing.`,
+      data: { url: ref.url, size: check.size, container: check.container },
+    }),
+  ).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "conflict") return null;
+    throw error;
+  });
+  if (!event) return { queued: false };
+  await deliverOutboxEvent(event, deps.send).catch((error: unknown) =>
+    log.warn("import_event_delivery_failed", { projectId: ref.projectId, error }),
+  );
+  return { queued: true };
+}
+
+/** onFailure: the retries ran out on a transient problem (network, storage). */
+export async function recordImportFailure(db: Db, ref: ImportRef & { url?: string }, error: { message?: string }): Promise<void> {
+  if (ref.url) await deleteObject(importedSourceKey(ref.userId, ref.projectId, ref.url)).catch(() => {});
+  await failProject(db, {
+    ...ref,
+    code: "download_failed",
+    message: `The link could not be downloaded: ${error.message ?? "unknown error"}. Check that it works in a browser, then retry.`,
+  });
+}
