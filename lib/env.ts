@@ -63,6 +63,7 @@ const schema = z
     UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
     UPLOAD_URL_TTL_SECONDS: int(15 * 60),
     UPLOAD_EXPIRY_HOURS: int(24),
+    BENCH_ROUTES: bool,
 
     ...processingJobFields,
     FFMPEG_PATH: optionalString,
@@ -171,6 +172,11 @@ export function jobsEnv(): JobsEnv {
 }
 
 export type ProcessingJobEnv = { concurrency: number; concurrencyPerUser: number; retries: number };
+
+/** The reconciler's schedule, needed when its function module loads (never throws). */
+export function reconcileJobEnv(): { cron: string } {
+  return { cron: process.env.RECONCILE_CRON || "*/5 * * * *" };
+}
 
 /** process-video's concurrency limits and retries; throws only when one of them is invalid. */
 export function processingJobEnv(): ProcessingJobEnv {

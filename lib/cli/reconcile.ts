@@ -1,0 +1,25 @@
+// `npm run reconcile`: one reconcile pass now, against the configured deployment (or the
+// local stack `npm run dev` runs), printing what it found and fixed as JSON.
+import { jobsEnv, setEnvForProcess } from "@/lib/env";
+import { embeddedRunner } from "@/lib/jobs/send-event";
+import { closeDb } from "@/lib/db/client";
+import { localStackSettings, readSettings } from "@/lib/local-stack/settings";
+import { runReconcile } from "@/lib/reconcile/run-reconcile";
+
+const settings = readSettings();
+setEnvForProcess(
+  Object.fromEntries(
+    Object.entries({ ...localStackSettings(settings), ...settings }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>,
+);
+try {
+  const counts = await runReconcile();
+  console.log(JSON.stringify(counts, null, 2));
+  // In embedded mode a resent event runs here; let those runs finish before exiting.
+  if (jobsEnv().inngestMode === "embedded") await (await embeddedRunner()).idle();
+} catch (error) {
+  console.error(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await closeDb();
+}

@@ -1,0 +1,67 @@
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { abortMultipartUpload, listOpenMultipartUploads } from "@/lib/storage/multipart";
+import { deleteObjects, listObjects } from "@/lib/storage/objects";
+import type { ReconcileDeps, ReconcileSettings } from "./types";
+
+const SOURCE_PREFIXES = ["uploads/", "imports/"];
+
+export type OrphanReport = {
+  objects: { found: number; removed: number };
+  multipartUploads: { found: number; removed: number; listingSupported: boolean };
+};
+
+/**
+ * (e) Source objects (under uploads/ and imports/) that no upload or project row knows,
+ * and open multipart uploads no upload row knows (where storage can list them). They are
+ * reported at once and removed only after the grace period, so nothing an in-flight
+ * request is about to record is ever deleted.
+ */
+export async function cleanOrphans(db: Db, settings: ReconcileSettings, deps: ReconcileDeps): Promise<OrphanReport> {
+  const graceBefore = new Date(deps.now().getTime() - settings.orphanGraceMs);
+  const report: OrphanReport = { objects: { found: 0, removed: 0 }, multipartUploads: { found: 0, removed: 0, listingSupported: true } };
+
+  for (const prefix of SOURCE_PREFIXES) {
+    const objects = await listObjects(prefix);
+    for (let i = 0; i < objects.length; i += 1000) {
+      const batch = objects.slice(i, i + 1000);
+      const keys = batch.map((o) => o.key);
+      const known = await db<{ key: string }[]>`
+        select key from uploads where key = any(${keys})
+        union select r2_key as key from projects where r2_key = any(${keys})`;
+      const knownKeys = new Set(known.map((k) => k.key));
+      const orphans = batch.filter((o) => !knownKeys.has(o.key));
+      report.objects.found += orphans.length;
+      const expired = orphans.filter((o) => o.lastModified && o.lastModified < graceBefore).map((o) => o.key);
+      if (expired.length) {
+        await deleteObjects(expired);
+        report.objects.removed += expired.length;
+        log.warn("reconcile_orphan_objects_removed", { prefix, keys: expired.slice(0, 50), count: expired.length });
+      }
+      if (orphans.length > expired.length) {
+        log.info("reconcile_orphan_objects_found", { prefix, count: orphans.length - expired.length, withinGracePeriod: true });
+      }
+    }
+  }
+
+  const open = await listOpenMultipartUploads("uploads/");
+  if (open === null) {
+    report.multipartUploads.listingSupported = false;
+  } else if (open.length > 0) {
+    const ids = open.map((u) => u.storageUploadId);
+    const known = new Set(
+      (await db<{ id: string }[]>`select storage_upload_id as id from uploads where storage_upload_id = any(${ids})`).map((r) => r.id),
+    );
+    for (const upload of open.filter((u) => !known.has(u.storageUploadId))) {
+      report.multipartUploads.found++;
+      if (upload.initiated && upload.initiated < graceBefore) {
+        await abortMultipartUpload(upload.key, upload.storageUploadId).catch((error: unknown) =>
+          log.warn("reconcile_orphan_multipart_abort_failed", { key: upload.key, error }),
+        );
+        report.multipartUploads.removed++;
+      }
+    }
+    if (report.multipartUploads.found) log.warn("reconcile_orphan_multipart_uploads", report.multipartUploads);
+  }
+  return report;
+}

@@ -1,0 +1,41 @@
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { deliverOutboxEvent, listUnsentOutbox, type OutboxEvent } from "@/lib/outbox/outbox";
+import { addTimelineEvent } from "@/lib/projects/timeline";
+import type { ReconcileDeps, ReconcileSettings } from "./types";
+
+/**
+ * (c) Outbox rows still unsent after a minute (the send failed, or the process died right
+ * after the commit) are sent again with the same event id, so Inngest runs them once.
+ */
+export async function resendUnsentEvents(
+  db: Db,
+  settings: ReconcileSettings,
+  deps: ReconcileDeps,
+): Promise<{ resent: number; failed: number }> {
+  const olderThan = new Date(deps.now().getTime() - settings.outboxResendAfterMs);
+  const rows = await listUnsentOutbox(db, { olderThan, limit: settings.batchSize });
+  let resent = 0;
+  let failed = 0;
+  for (const row of rows) {
+    const event = { name: row.eventName, id: row.eventId, data: row.payload } as OutboxEvent;
+    if (await deliverOutboxEvent(event, deps.send)) {
+      resent++;
+      const projectId = (row.payload as { projectId?: string }).projectId;
+      const userId = (row.payload as { userId?: string }).userId;
+      if (projectId && userId) {
+        await addTimelineEvent(db, {
+          projectId,
+          userId,
+          kind: "reconciled",
+          message: "A job request that had not reached the job runner was sent again.",
+          data: { action: "resend_event", eventId: row.eventId, eventName: row.eventName },
+        }).catch(() => {}); // the project may have been deleted since
+      }
+      log.info("reconcile_event_resent", { eventId: row.eventId, eventName: row.eventName });
+    } else {
+      failed++;
+    }
+  }
+  return { resent, failed };
+}

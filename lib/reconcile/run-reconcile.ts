@@ -1,0 +1,78 @@
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { sendEvent } from "@/lib/jobs/send-event";
+import { log } from "@/lib/log";
+import { cleanOrphans } from "./clean-orphans";
+import { completeFinishedUploads } from "./complete-finished-uploads";
+import { expireAbandonedUploads } from "./expire-abandoned-uploads";
+import { recoverStalledProcessing } from "./recover-stalled-processing";
+import { resendUnsentEvents } from "./resend-unsent-events";
+import type { ReconcileDeps, ReconcileSettings } from "./types";
+
+export function reconcileSettings(): ReconcileSettings {
+  const e = env();
+  return {
+    idleUploadMs: 60_000,
+    outboxResendAfterMs: 60_000,
+    stallMs: e.RECONCILE_STALL_MINUTES * 60_000,
+    orphanGraceMs: e.RECONCILE_ORPHAN_GRACE_HOURS * 3_600_000,
+    batchSize: 500,
+  };
+}
+
+export const defaultReconcileDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent };
+
+export type ReconcileCounts = {
+  uploadsCompleted: number;
+  uploadsExpired: number;
+  eventsResent: number;
+  stalledRetried: number;
+  stalledFailed: number;
+  orphanObjectsFound: number;
+  orphanObjectsRemoved: number;
+  orphanMultipartFound: number;
+  orphanMultipartRemoved: number;
+  multipartListingSupported: boolean;
+};
+
+/**
+ * One pass of every repair, in the order that lets each build on the last: finish uploads
+ * whose bytes arrived before expiring the rest, resend events before judging stalls.
+ * `npm run reconcile` runs this; the `reconcile` Inngest function runs the same parts as
+ * steps.
+ */
+export async function runReconcile(
+  settings: ReconcileSettings = reconcileSettings(),
+  deps: ReconcileDeps = defaultReconcileDeps,
+): Promise<ReconcileCounts> {
+  const sql = db();
+  const completed = await completeFinishedUploads(sql, settings, deps);
+  const expired = await expireAbandonedUploads(sql, settings, deps);
+  const resent = await resendUnsentEvents(sql, settings, deps);
+  const stalled = await recoverStalledProcessing(sql, settings, deps);
+  const orphans = await cleanOrphans(sql, settings, deps);
+  const counts = summarize({ completed, expired, resent, stalled, orphans });
+  log.info("reconcile_finished", counts);
+  return counts;
+}
+
+export function summarize(parts: {
+  completed: Awaited<ReturnType<typeof completeFinishedUploads>>;
+  expired: Awaited<ReturnType<typeof expireAbandonedUploads>>;
+  resent: Awaited<ReturnType<typeof resendUnsentEvents>>;
+  stalled: Awaited<ReturnType<typeof recoverStalledProcessing>>;
+  orphans: Awaited<ReturnType<typeof cleanOrphans>>;
+}): ReconcileCounts {
+  return {
+    uploadsCompleted: parts.completed.completed,
+    uploadsExpired: parts.expired.expired,
+    eventsResent: parts.resent.resent,
+    stalledRetried: parts.stalled.retried,
+    stalledFailed: parts.stalled.failed,
+    orphanObjectsFound: parts.orphans.objects.found,
+    orphanObjectsRemoved: parts.orphans.objects.removed,
+    orphanMultipartFound: parts.orphans.multipartUploads.found,
+    orphanMultipartRemoved: parts.orphans.multipartUploads.removed,
+    multipartListingSupported: parts.orphans.multipartUploads.listingSupported,
+  };
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST as createUpload } from "@/app/api/uploads/route";
+import { POST as completeUploadRoute } from "@/app/api/uploads/[uploadId]/complete/route";
+import { functions } from "@/inngest";
+import { db } from "@/lib/db/client";
+import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
+import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { cleanOrphans } from "@/lib/reconcile/clean-orphans";
+import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
+import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
+import { recoverStalledProcessing, STALLED_MESSAGE } from "@/lib/reconcile/recover-stalled-processing";
+import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
+import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
+import { completeUpload } from "@/lib/uploads/complete-upload";
+import type { OutboxEvent } from "@/lib/outbox/outbox";
+import { headObject, putObject } from "@/lib/storage/objects";
+import { h264AacMp4, type TestMedia } from "../../support/media";
+import { callRoute } from "../../support/routes";
+import { createTestUser, type TestUser } from "../../support/users";
+
+// Each repair is shown by producing the fault it exists for, then running the reconciler
+// with its clock and event sender passed in.
+
+const settings: ReconcileSettings = { idleUploadMs: 0, outboxResendAfterMs: 0, stallMs: 60_000, orphanGraceMs: 3_600_000, batchSize: 500 };
+
+function recordingDeps(now = new Date()): ReconcileDeps & { sent: OutboxEvent[] } {
+  const sent: OutboxEvent[] = [];
+  return { now: () => now, send: async (event) => void sent.push(event as OutboxEvent), sent };
+}
+
+async function projectRow(projectId: string) {
+  const [row] = await db()<{ status: string; errorCode: string | null; errorMessage: string | null; stallRetries: number }[]>`
+    select status, error_code as "errorCode", error_message as "errorMessage", stall_retries as "stallRetries"
+    from projects where id = ${projectId}`;
+  return row!;
+}
+
+async function timeline(projectId: string) {
+  return db()<{ kind: string; message: string }[]>`select kind, message from project_events where project_id = ${projectId} order by id`;
+}
+
+async function startUpload(user: TestUser, media: TestMedia) {
+  const { status, body } = await callRoute(createUpload, {
+    body: { filename: media.filename, size: media.bytes.length, contentType: media.contentType },
+    headers: user.auth,
+  });
+  expect(status).toBe(201);
+  return body as { uploadId: string; projectId: string; key: string; url: string; headers: Record<string, string> };
+}
+
+describe("the reconciler", () => {
+  let user: TestUser;
+  let video: TestMedia;
+
+  beforeAll(async () => {
+    user = await createTestUser("reconcile");
+    video = await h264AacMp4({ seconds: 2 });
+  });
+  afterEach(() => setEmbeddedRunner(undefined));
+
+  it("completes an upload whose browser stopped between the PUT and the completion call", async () => {
+    const upload = await startUpload(user, video);
+    const put = await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    expect(put.status).toBe(200);
+    // The fault: the tab closes here, and /complete is never called.
+    const deps = recordingDeps();
+    const result = await completeFinishedUploads(db(), settings, deps);
+    expect(result.completed).toBeGreaterThanOrEqual(1);
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "queued" });
+    expect(deps.sent.filter((e) => e.data.projectId === upload.projectId)).toEqual([
+      { name: "video/process", id: `process-${upload.projectId}`, data: { projectId: upload.projectId, userId: user.id } },
+    ]);
+    expect((await timeline(upload.projectId)).map((e) => e.kind)).toEqual(expect.arrayContaining(["upload_completed", "reconciled"]));
+    // A second pass finds nothing more to do for it.
+    const again = recordingDeps();
+    await completeFinishedUploads(db(), settings, again);
+    expect(again.sent.filter((e) => e.data.projectId === upload.projectId)).toEqual([]);
+  });
+
+  it("leaves an upload alone while its object is missing or short", async () => {
+    const upload = await startUpload(user, video);
+    await putObject(upload.key, video.bytes.subarray(0, 100), { contentType: "video/mp4" });
+    await completeFinishedUploads(db(), settings, recordingDeps());
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "uploading" });
+  });
+
+  it("expires an abandoned upload past its deadline and says so on the project", async () => {
+    const upload = await startUpload(user, video);
+    await db()`update uploads set expires_at = now() - interval '1 minute' where id = ${upload.uploadId}`;
+    const result = await expireAbandonedUploads(db(), settings, recordingDeps());
+    expect(result.expired).toBeGreaterThanOrEqual(1);
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired", errorCode: "upload_expired", errorMessage: UPLOAD_EXPIRED_MESSAGE });
+    const [row] = await db()<{ status: string }[]>`select status from uploads where id = ${upload.uploadId}`;
+    expect(row?.status).toBe("expired");
+    expect((await timeline(upload.projectId)).at(-1)).toMatchObject({ kind: "upload_expired", message: UPLOAD_EXPIRED_MESSAGE });
+  });
+
+  it("aborts an expired multipart upload in storage before marking it expired", async () => {
+    const big = { ...video, bytes: Buffer.alloc(65 * 1024 * 1024) };
+    const upload = await startUpload(user, big);
+    const [row] = await db()<{ method: string }[]>`select method from uploads where id = ${upload.uploadId}`;
+    expect(row?.method).toBe("multipart");
+    await db()`update uploads set expires_at = now() - interval '1 minute' where id = ${upload.uploadId}`;
+    await expireAbandonedUploads(db(), settings, recordingDeps());
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired" });
+  });
+
+  it("resends, with the same event id, an event whose send failed after the commit", async () => {
+    const upload = await startUpload(user, video);
+    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    // The fault: the job runner is unreachable when the completion sends its event.
+    const failing = { send: async () => Promise.reject(new Error("job runner unreachable")), now: () => new Date() };
+    await expect(completeUpload({ userId: user.id, uploadId: upload.uploadId }, failing)).resolves.toMatchObject({ status: "queued" });
+    const [unsent] = await db()<{ sentAt: Date | null; attempts: number }[]>`
+      select sent_at as "sentAt", attempts from outbox where event_id = ${`process-${upload.projectId}`}`;
+    expect(unsent).toMatchObject({ sentAt: null, attempts: 1 });
+
+    const deps = recordingDeps();
+    const result = await resendUnsentEvents(db(), settings, deps);
+    expect(result.resent).toBeGreaterThanOrEqual(1);
+    expect(deps.sent.filter((e) => e.data.projectId === upload.projectId).map((e) => e.id)).toEqual([`process-${upload.projectId}`]);
+    const [sent] = await db()<{ sentAt: Date | null }[]>`select sent_at as "sentAt" from outbox where event_id = ${`process-${upload.projectId}`}`;
+    expect(sent?.sentAt).not.toBeNull();
+  });
+
+  it("restarts a stalled run once — the new run takes the video to ready — and fails a second stall with a clear message", async () => {
+    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    const upload = await startUpload(user, video);
+    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    // The fault: the worker that claimed the project died mid-transcode, before the event ran here.
+    await completeUpload({ userId: user.id, uploadId: upload.uploadId }, { send: async () => {}, now: () => new Date() });
+    await db()`update projects set status = 'processing', processing_run_id = 'a-run-that-died', stage = 'transcode',
+                 last_progress_at = now() - interval '2 hours' where id = ${upload.projectId}`;
+
+    const first = await recoverStalledProcessing(db(), settings, { now: () => new Date(), send: (await import("@/lib/jobs/send-event")).sendEvent });
+    expect(first.retried).toBeGreaterThanOrEqual(1);
+    await (await embeddedRunner()).idle();
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "ready", stallRetries: 1 });
+    expect((await timeline(upload.projectId)).map((e) => e.kind)).toContain("reconciled");
+
+    // It stalls again later: no second automatic retry.
+    await db()`update projects set status = 'processing', processing_run_id = 'another-dead-run',
+                 last_progress_at = now() - interval '2 hours' where id = ${upload.projectId}`;
+    const second = await recoverStalledProcessing(db(), settings, recordingDeps());
+    expect(second.failed).toBeGreaterThanOrEqual(1);
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "error", errorCode: "processing_stalled", errorMessage: STALLED_MESSAGE });
+  });
+
+  it("reports source objects no row knows and removes them only after the grace period", async () => {
+    const orphanKey = `uploads/${user.id}/${randomUUID()}/left-behind.mp4`;
+    await putObject(orphanKey, Buffer.from("orphaned bytes"), { contentType: "video/mp4" });
+    const kept = await startUpload(user, video);
+    await fetch(kept.url, { method: "PUT", body: video.bytes, headers: kept.headers });
+
+    const withinGrace = await cleanOrphans(db(), settings, recordingDeps());
+    expect(withinGrace.objects.found).toBeGreaterThanOrEqual(1);
+    expect(await headObject(orphanKey)).not.toBeNull();
+
+    const later = await cleanOrphans(db(), settings, recordingDeps(new Date(Date.now() + 2 * 3_600_000)));
+    expect(later.objects.removed).toBeGreaterThanOrEqual(1);
+    expect(await headObject(orphanKey)).toBeNull();
+    expect(await headObject(kept.key)).not.toBeNull();
+    // s3rver cannot list open multipart uploads; the report says so instead of claiming none.
+    expect(later.multipartUploads.listingSupported).toBe(false);
+  });
+
+  it("is safe to run while a client completes the same upload", async () => {
+    const upload = await startUpload(user, video);
+    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    const deps = recordingDeps();
+    const [client] = await Promise.all([
+      callRoute(completeUploadRoute, { params: { uploadId: upload.uploadId }, body: {}, headers: user.auth }),
+      completeFinishedUploads(db(), settings, deps),
+    ]);
+    expect(client.status).toBe(200);
+    const events = await db()<{ n: number }[]>`select count(*)::int as n from outbox where project_id = ${upload.projectId}`;
+    expect(events[0]!.n).toBe(1);
+  });
+});
