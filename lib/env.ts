@@ -81,6 +81,10 @@ const schema = z
     IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
     IMPORT_TOTAL_TIMEOUT_SECONDS: int(60 * 60),
 
+    WEBHOOK_ALLOWED_HOSTS: optionalString,
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
+    WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+
     RECONCILE_CRON: z.string().default("*/5 * * * *"),
     RECONCILE_STALL_MINUTES: int(30),
     RECONCILE_ORPHAN_GRACE_HOURS: int(24),
@@ -149,7 +153,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
-export type JobsEnv = { inngestMode: Env["inngestMode"]; eventKey?: string; signingKey?: string; devServerUrl: string };
+export type JobsEnv = {
+  inngestMode: Env["inngestMode"];
+  eventKey?: string;
+  signingKey?: string;
+  devServerUrl: string;
+  /** Set by Next.js in the server process: "nodejs" or "edge". */
+  nextRuntime?: string;
+};
 
 /**
  * The settings the Inngest client needs when its module loads. Never throws, so `next
@@ -168,6 +179,7 @@ export function jobsEnv(): JobsEnv {
     eventKey: source.INNGEST_EVENT_KEY || undefined,
     signingKey: source.INNGEST_SIGNING_KEY || undefined,
     devServerUrl: source.INNGEST_DEV_SERVER_URL || "http://127.0.0.1:8288",
+    nextRuntime: source.NEXT_RUNTIME,
   };
 }
 

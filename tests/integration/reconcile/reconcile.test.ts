@@ -178,3 +178,21 @@ describe("the reconciler", () => {
     expect(events[0]!.n).toBe(1);
   });
 });
+
+describe("the reconcile function", () => {
+  it("runs all its steps when its cron fires in embedded mode and returns the counts", async () => {
+    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+    const outcome = await runner.trigger("reconcile");
+    expect(outcome.status).toBe("completed");
+    expect((outcome as { output: unknown }).output).toMatchObject({
+      uploadsCompleted: expect.any(Number),
+      uploadsExpired: expect.any(Number),
+      eventsResent: expect.any(Number),
+      stalledRetried: expect.any(Number),
+      stalledFailed: expect.any(Number),
+      orphanObjectsFound: expect.any(Number),
+      multipartListingSupported: false,
+    });
+    await runner.idle();
+  });
+});
