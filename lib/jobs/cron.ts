@@ -15,8 +15,8 @@ function parseField(text: string, { min, max }: { min: number; max: number }): S
   for (const part of text.split(",")) {
     const [range, stepText] = part.split("/");
     const step = stepText === undefined ? 1 : Number(stepText);
-    let [from, to] = range === "*" ? [min, max] : range!.split("-").map(Number);
-    if (to === undefined) to = stepText === undefined ? from : max;
+    const [from, upTo] = range === "*" ? [min, max] : range!.split("-").map(Number);
+    const to = upTo ?? (stepText === undefined ? from : max);
     if (![from, to, step].every(Number.isInteger) || step! < 1 || from! < min || to! > max || from! > to!) {
       throw new Error(`invalid cron field "${text}"`);
     }
