@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { setEnvForProcess } from "@/lib/env";
 import { POST as devLogin } from "@/app/api/auth/dev-login/route";
 import { verifyAccessToken } from "@/lib/auth/tokens";
 import { callRoute } from "../support/routes";
@@ -24,5 +25,17 @@ describe("POST /api/auth/dev-login", () => {
     const { status, body } = await callRoute(devLogin, { body: "{not json" });
     expect(status).toBe(400);
     expect(body.error.code).toBe("bad_request");
+  });
+});
+
+describe("POST /api/auth/dev-login with Supabase Auth configured", () => {
+  afterEach(() => setEnvForProcess({ SUPABASE_URL: "" }));
+
+  it("answers 404: there is no password-less sign-in outside local mode", async () => {
+    setEnvForProcess({ SUPABASE_URL: "https://project-ref.supabase.co" });
+    const { status, body, response } = await callRoute(devLogin, { body: { email: "a@example.com" } });
+    expect(status).toBe(404);
+    expect(body.error.code).toBe("not_found");
+    expect(response.headers.get("set-cookie")).toBeNull();
   });
 });
