@@ -61,7 +61,7 @@ describe("the reconciler", () => {
 
   it("completes an upload whose browser stopped between the PUT and the completion call", async () => {
     const upload = await startUpload(user, video);
-    const put = await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    const put = await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     expect(put.status).toBe(200);
     // The fault: the tab closes here, and /complete is never called.
     const deps = recordingDeps();
@@ -108,7 +108,7 @@ describe("the reconciler", () => {
 
   it("resends, with the same event id, an event whose send failed after the commit", async () => {
     const upload = await startUpload(user, video);
-    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     // The fault: the job runner is unreachable when the completion sends its event.
     const failing = { send: async () => Promise.reject(new Error("job runner unreachable")), now: () => new Date() };
     await expect(completeUpload({ userId: user.id, uploadId: upload.uploadId }, failing)).resolves.toMatchObject({ status: "queued" });
@@ -127,7 +127,7 @@ describe("the reconciler", () => {
   it("restarts a stalled run once — the new run takes the video to ready — and fails a second stall with a clear message", async () => {
     setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
     const upload = await startUpload(user, video);
-    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     // The fault: the worker that claimed the project died mid-transcode, before the event ran here.
     await completeUpload({ userId: user.id, uploadId: upload.uploadId }, { send: async () => {}, now: () => new Date() });
     await db()`update projects set status = 'processing', processing_run_id = 'a-run-that-died', stage = 'transcode',
@@ -151,7 +151,7 @@ describe("the reconciler", () => {
     const orphanKey = `uploads/${user.id}/${randomUUID()}/left-behind.mp4`;
     await putObject(orphanKey, Buffer.from("orphaned bytes"), { contentType: "video/mp4" });
     const kept = await startUpload(user, video);
-    await fetch(kept.url, { method: "PUT", body: video.bytes, headers: kept.headers });
+    await fetch(kept.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: kept.headers });
 
     const withinGrace = await cleanOrphans(db(), settings, recordingDeps());
     expect(withinGrace.objects.found).toBeGreaterThanOrEqual(1);
@@ -167,7 +167,7 @@ describe("the reconciler", () => {
 
   it("is safe to run while a client completes the same upload", async () => {
     const upload = await startUpload(user, video);
-    await fetch(upload.url, { method: "PUT", body: video.bytes, headers: upload.headers });
+    await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     const deps = recordingDeps();
     const [client] = await Promise.all([
       callRoute(completeUploadRoute, { params: { uploadId: upload.uploadId }, body: {}, headers: user.auth }),
