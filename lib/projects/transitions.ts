@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { ProjectStatus } from "@/lib/db/queries/projects";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { addTimelineEvent, type TimelineKind } from "./timeline";
 
 // A project's status changes only through these conditional UPDATEs: each says whether
@@ -42,6 +43,13 @@ export async function transitionProject(
   const won = rows.length === 1;
   if (won && params.event) {
     await addTimelineEvent(db, { projectId: params.projectId, userId: params.userId, ...params.event });
+  }
+  // The database writes a `ready`/`error` change's webhook event to the outbox with the
+  // change. Outside a transaction both are committed now, so it is sent at once; inside
+  // one (TransactionSql has `savepoint`) the commit is the caller's, and the reconciler
+  // sends it.
+  if (won && (params.to === "ready" || params.to === "error") && !("savepoint" in db)) {
+    await sendStatusChangeEvents(params.projectId);
   }
   return won;
 }

@@ -1,0 +1,20 @@
+import { withUser } from "@/lib/api/with-user";
+import { asUser } from "@/lib/db/as-user";
+import { listEndpoints } from "@/lib/webhooks/endpoint-rows";
+import { registerEndpoint } from "@/lib/webhooks/register-endpoint";
+import { registerEndpointBody } from "@/lib/webhooks/schemas";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/webhooks/endpoints — the user's endpoints (never their secrets)
+export const GET = withUser(async (_request, { claims }) => {
+  const endpoints = await asUser(claims, (tx) => listEndpoints(tx, claims.sub));
+  return Response.json({ endpoints });
+});
+
+// POST /api/webhooks/endpoints — register a URL; the signing secret is in this answer only
+export const POST = withUser(async (request, { claims }) => {
+  const { url } = registerEndpointBody.parse(await request.json());
+  const { endpoint, secret } = await registerEndpoint(claims, { url });
+  return Response.json({ endpoint, secret }, { status: 201 });
+});

@@ -1,0 +1,144 @@
+import type { Db } from "@/lib/db/client";
+import type { WebhookDeliveryStatus, WebhookDeliveryView } from "./views";
+
+// Queries on webhook_deliveries and their attempt log.
+
+/**
+ * One delivery row per enabled endpoint of the user for this message; a repeat of the same
+ * message adds nothing (unique endpoint + message). Returns the deliveries of this message
+ * not yet attempted — the ones that still need sending.
+ */
+export async function createDeliveries(
+  db: Db,
+  params: { userId: string; messageId: string; eventType: string; projectId: string | null; payload: Record<string, unknown> },
+): Promise<{ deliveryId: string; endpointId: string }[]> {
+  await db`
+    insert into webhook_deliveries (endpoint_id, user_id, project_id, event_type, message_id, payload)
+    select id, user_id, ${params.projectId}, ${params.eventType}, ${params.messageId}, ${db.json(params.payload as never)}
+    from webhook_endpoints where user_id = ${params.userId} and enabled
+    on conflict (endpoint_id, message_id) do nothing`;
+  return db<{ deliveryId: string; endpointId: string }[]>`
+    select id as "deliveryId", endpoint_id as "endpointId" from webhook_deliveries
+    where user_id = ${params.userId} and message_id = ${params.messageId} and status = 'pending' and attempts = 0
+    order by created_at, id`;
+}
+
+export type DeliveryToAttempt = {
+  id: string;
+  userId: string;
+  messageId: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  payload: Record<string, unknown>;
+  endpointId: string;
+  url: string;
+  secret: string;
+  enabled: boolean;
+  disabledReason: string | null;
+};
+
+/** A delivery with what sending it needs, including the endpoint's secret (server only). */
+export async function getDeliveryToAttempt(db: Db, deliveryId: string): Promise<DeliveryToAttempt | null> {
+  const [row] = await db<DeliveryToAttempt[]>`
+    select d.id, d.user_id as "userId", d.message_id as "messageId", d.status, d.attempts,
+           d.next_attempt_at as "nextAttemptAt", d.payload,
+           e.id as "endpointId", e.url, e.secret, e.enabled, e.disabled_reason as "disabledReason"
+    from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+    where d.id = ${deliveryId}`;
+  return row ?? null;
+}
+
+export type AttemptRecord = {
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  /** The delivery's state after this attempt. */
+  status: WebhookDeliveryStatus;
+  nextAttemptAt: Date | null;
+};
+
+/** Logs one attempt and moves the delivery to the state it leads to, in one transaction. */
+export async function recordAttempt(db: Db, delivery: { id: string; userId: string }, record: AttemptRecord): Promise<void> {
+  await db`
+    insert into webhook_delivery_attempts (delivery_id, user_id, attempt, started_at, duration_ms, status_code, error, response_body)
+    values (${delivery.id}, ${delivery.userId}, ${record.attempt}, ${record.startedAt}, ${record.durationMs},
+            ${record.statusCode}, ${record.error}, ${record.responseBody})`;
+  await db`
+    update webhook_deliveries set
+      status = ${record.status},
+      attempts = ${record.attempt},
+      last_status_code = ${record.statusCode},
+      last_error = ${record.error},
+      last_attempt_at = ${record.startedAt},
+      next_attempt_at = ${record.nextAttemptAt},
+      delivered_at = ${record.status === "delivered" ? new Date(record.startedAt.getTime() + record.durationMs) : null}
+    where id = ${delivery.id}`;
+}
+
+/** Ends a delivery that will not be attempted again, saying why. */
+export async function failDelivery(db: Db, params: { deliveryId: string; reason: string }): Promise<boolean> {
+  const rows = await db`
+    update webhook_deliveries set status = 'failed', last_error = ${params.reason}, next_attempt_at = null
+    where id = ${params.deliveryId} and status = 'pending'
+    returning id`;
+  return rows.length === 1;
+}
+
+/** Switches an endpoint off after a 410, unless someone already did. */
+export async function disableEndpoint(db: Db, params: { endpointId: string; reason: string }): Promise<void> {
+  await db`
+    update webhook_endpoints set enabled = false, disabled_reason = ${params.reason}
+    where id = ${params.endpointId} and enabled`;
+}
+
+type DeliveryRow = Omit<WebhookDeliveryView, "createdAt" | "lastAttemptAt" | "nextAttemptAt" | "deliveredAt"> & {
+  createdAt: Date;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+};
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** The newest deliveries to one endpoint of the user, each with its attempts in order. */
+export async function listDeliveries(
+  db: Db,
+  params: { userId: string; endpointId: string; limit: number },
+): Promise<WebhookDeliveryView[]> {
+  const rows = await db<DeliveryRow[]>`
+    select d.id, d.endpoint_id as "endpointId", d.message_id as "messageId", d.event_type as "eventType",
+           d.project_id as "projectId", d.status, d.attempts, d.last_status_code as "lastStatusCode",
+           d.last_error as "lastError", d.created_at as "createdAt", d.last_attempt_at as "lastAttemptAt",
+           d.next_attempt_at as "nextAttemptAt", d.delivered_at as "deliveredAt", d.payload,
+           coalesce((
+             select json_agg(json_build_object(
+                      'attempt', a.attempt,
+                      'at', to_char(a.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                      'durationMs', a.duration_ms, 'statusCode', a.status_code, 'error', a.error,
+                      'responseBody', a.response_body)
+                    order by a.started_at, a.attempt)
+             from webhook_delivery_attempts a where a.delivery_id = d.id and a.user_id = ${params.userId}
+           ), '[]'::json) as "attemptLog"
+    from webhook_deliveries d
+    where d.endpoint_id = ${params.endpointId} and d.user_id = ${params.userId}
+    order by d.created_at desc, d.id desc
+    limit ${params.limit}`;
+  return rows.map((row) => ({
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    lastAttemptAt: iso(row.lastAttemptAt),
+    nextAttemptAt: iso(row.nextAttemptAt),
+    deliveredAt: iso(row.deliveredAt),
+  }));
+}
+
+/** Ends the never-attempted deliveries of a message whose sending could not be started. */
+export async function failUnsentDeliveries(db: Db, params: { userId: string; messageId: string; reason: string }): Promise<void> {
+  await db`
+    update webhook_deliveries set status = 'failed', last_error = ${params.reason}
+    where user_id = ${params.userId} and message_id = ${params.messageId} and status = 'pending' and attempts = 0`;
+}
