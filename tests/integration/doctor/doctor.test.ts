@@ -48,7 +48,7 @@ describe("npm run doctor's checks", () => {
     it("make the command print FAIL lines and exit non-zero, and pass against the configured bucket", async () => {
       const run = (overrides: Record<string, string>) =>
         promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["lib/cli/doctor.ts"], {
-          env: { PATH: processEnvironment().PATH, ...inject("serviceEnv"), ...overrides } as NodeJS.ProcessEnv,
+          env: { PATH: processEnvironment().PATH, ...inject("serviceEnv"), ...overrides } as unknown as NodeJS.ProcessEnv,
           encoding: "utf8",
         }).then(
           ({ stdout }) => ({ status: 0, stdout }),
