@@ -8,7 +8,13 @@ import { ApiError } from "@/lib/api-client/request";
 import { useProjectChanges } from "./live";
 import { ProjectCard } from "./project-card";
 
-function merge(list: ProjectSummary[], changed: ProjectSummary): ProjectSummary[] {
+/** The list's order, as the API sorts it: newest first, ties by id. */
+function newestFirst(a: ProjectSummary, b: ProjectSummary): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.id < b.id ? 1 : -1;
+}
+
+function merge(list: ProjectSummary[], changed: ProjectSummary, morePages: boolean): ProjectSummary[] {
   const index = list.findIndex((p) => p.id === changed.id);
   if (index >= 0) {
     if (list[index]!.updatedAt > changed.updatedAt) return list;
@@ -16,8 +22,10 @@ function merge(list: ProjectSummary[], changed: ProjectSummary): ProjectSummary[
     next[index] = changed;
     return next;
   }
-  // New since the page loaded: it is the newest, so it goes first.
-  return [changed, ...list];
+  // A project older than everything loaded belongs to a page not loaded yet: "Load more" brings it.
+  const oldest = list.at(-1);
+  if (morePages && oldest && newestFirst(changed, oldest) > 0) return list;
+  return [...list, changed].sort(newestFirst);
 }
 
 export function ProjectList(props: { initial: ProjectSummary[]; nextCursor: string | null; since: string }) {
@@ -28,7 +36,7 @@ export function ProjectList(props: { initial: ProjectSummary[]; nextCursor: stri
 
   useProjectChanges(
     props.since,
-    useCallback((changed: ProjectSummary) => setProjects((list) => merge(list, changed)), []),
+    useCallback((changed: ProjectSummary) => setProjects((list) => merge(list, changed, cursor !== null)), [cursor]),
   );
 
   async function loadMore() {

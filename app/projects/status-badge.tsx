@@ -1,4 +1,5 @@
 import type { ProjectStatus } from "@/lib/db/queries/projects";
+import { stages } from "@/lib/processing/stages";
 
 const statusLabel: Record<ProjectStatus, string> = {
   uploading: "Uploading",
@@ -10,21 +11,13 @@ const statusLabel: Record<ProjectStatus, string> = {
   expired: "Expired",
 };
 
-const stageLabel: Record<string, string> = {
-  "check-source": "Checking the upload",
-  "usage-gate": "Checking your plan",
-  download: "Downloading",
-  probe: "Reading the video",
-  remux: "Making the web video",
-  transcode: "Making the web video",
-  "web-mp4": "Making the web video",
-  thumbnail: "Making the thumbnail",
-  clips: "Cutting clips",
-};
+const importStages: Record<string, string> = { download: "Downloading the link" };
 
+/** The stage as process-video names it for a person (lib/processing/stages.ts), or a readable fallback. */
 export function describeStage(stage: string | null): string | null {
   if (!stage) return null;
-  return stageLabel[stage] ?? stage.charAt(0).toUpperCase() + stage.slice(1).replace(/[-_]/g, " ");
+  const known = (stages as Record<string, { label: string } | undefined>)[stage]?.label ?? importStages[stage];
+  return known ?? stage.charAt(0).toUpperCase() + stage.slice(1).replace(/[-_]/g, " ");
 }
 
 export function inFlight(status: ProjectStatus): boolean {

@@ -83,6 +83,10 @@ describe("uploading videos on the upload page", () => {
       await expect.poll(() => card.locator(".thumb img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 20_000 }).toBe(true);
     }
     await screenshot(page, "projects-list");
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, "projects-list-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it("plays the web video on the project page and lists clips with share links", async () => {

@@ -28,14 +28,15 @@ export function makeNoiseVideo(path: string, seconds: number): void {
 }
 
 /**
- * The same file with its `moov` box renamed to `free`: it still starts like an MP4 (so it
- * passes the upload's container check) but no player or probe can read it. Same size as
- * the original, so the original can later replace it in storage.
+ * The same file with its `moov` box renamed to a type nothing knows (ffmpeg still finds a
+ * moov hidden in a `free` box): it starts like an MP4, so it passes the upload's container
+ * check, but no player or probe can read it. Same size as the original, so the original
+ * can later replace it in storage.
  */
 export function writeBrokenCopy(source: string, target: string): void {
   const bytes = readFileSync(source);
   const at = bytes.lastIndexOf(Buffer.from("moov"));
   if (at < 4) throw new Error(`${source} has no moov box to break`);
-  bytes.write("free", at, "latin1");
+  bytes.write("zzzz", at, "latin1");
   writeFileSync(target, bytes);
 }

@@ -88,27 +88,25 @@ export function ProjectView({ initial }: { initial: ProjectDetails }) {
         </section>
       )}
 
-      <section className="player-box" aria-label="Video">
-        {project.playbackUrl ? (
+      {project.playbackUrl ? (
+        <section className="player-box" aria-label="Video">
           <video controls playsInline preload="metadata" poster={project.thumbnailUrl ?? undefined} src={project.playbackUrl}>
             <a href={project.playbackUrl}>Download the video</a>
           </video>
-        ) : (
-          <div className="player-placeholder">
-            {inFlight(project.status) ? (
-              <>
-                <p>{stage ?? (project.status === "queued" ? "Waiting to start…" : "Receiving the video…")}</p>
-                <progress max={100} value={project.progress} aria-label="Processing progress" />
-                <p className="muted" aria-live="polite">
-                  {project.progress}% — this page updates by itself.
-                </p>
-              </>
-            ) : (
-              <p className="muted">No video to play.</p>
-            )}
-          </div>
-        )}
-      </section>
+        </section>
+      ) : (
+        inFlight(project.status) && (
+          <section className="player-box" aria-label="Processing">
+            <div className="player-placeholder">
+              <p>{stage ?? (project.status === "queued" ? "Waiting to start…" : "Receiving the video…")}</p>
+              <progress max={100} value={project.progress} aria-label="Processing progress" />
+              <p className="muted" aria-live="polite">
+                {project.progress}% — this page updates by itself.
+              </p>
+            </div>
+          </section>
+        )
+      )}
 
       <div className="project-columns">
         <section className="panel" aria-labelledby="details-title">
