@@ -56,18 +56,15 @@ export const processVideoFunction = inngest.createFunction(
     const webMp4 = await step.run("make-web-mp4", () => makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media }));
 
     await step.run("make-thumbnail", () =>
-      makeThumbnail(db(), claim, { playbackKey: webMp4.key, durationSeconds: media.durationSeconds }),
+      makeThumbnail(db(), claim, { playbackKey: webMp4.key, durationSeconds: media.durationSeconds, keyframes: webMp4.analysis.keyframes }),
     );
 
     const clips = await step.run("select-clips", () =>
       selectClips(db(), claim, { durationSeconds: media.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
-    // Independent of each other: Inngest runs them in parallel (embedded mode, one by one).
-    await Promise.all(
-      clips.map((clip) =>
-        step.run(`make-clip-${clip.position}`, () => makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length })),
-      ),
-    );
+    for (const clip of clips) {
+      await step.run(`make-clip-${clip.position}`, () => makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length }));
+    }
 
     await step.run("finalize", () =>
       finalizeProject(db(), claim, { clips, method: webMp4.method, now: new Date() }),

@@ -2,10 +2,17 @@ import { createProgressParser, type ProgressUpdate } from "./ffmpeg-progress";
 import { FFMPEG_BASE_ARGS, inputArgs, outputLocation, secretsOf, type MediaInput } from "./media-input";
 import { runMediaTool } from "./run-media-tool";
 
+/** Added to a keyframe's time when seeking to it: lands on that keyframe, never the one before. */
+export const KEYFRAME_SEEK_NUDGE_SECONDS = 0.001;
+
 export type FfmpegJob = {
   input: MediaInput;
   demuxers: readonly string[];
-  /** Input seeking: jump to this time before decoding (fast, lands on the keyframe before it when copying). */
+  /**
+   * Input seeking: jump to this time before reading. ffmpeg starts at the keyframe at or
+   * before it (copying starts there; decoding starts there and drops frames up to the
+   * time), so a seek meant for a keyframe must not fall even a microsecond short of it.
+   */
   seekSeconds?: number;
   /** Output options for the main output, written to `outputPath` and capped at `maxOutputBytes`. */
   outputArgs: string[];
@@ -20,7 +27,7 @@ export type FfmpegJob = {
 
 /** Builds the full ffmpeg command line of a job (the benchmark runs the same one by hand). */
 export function ffmpegArgs(job: Omit<FfmpegJob, "timeoutMs" | "onStdout">): string[] {
-  const seek = job.seekSeconds !== undefined ? ["-ss", job.seekSeconds.toFixed(3)] : [];
+  const seek = job.seekSeconds !== undefined ? ["-ss", job.seekSeconds.toFixed(6)] : [];
   return [
     ...FFMPEG_BASE_ARGS,
     ...(job.onProgress ? ["-progress", "pipe:1"] : []),

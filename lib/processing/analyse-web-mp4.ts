@@ -22,7 +22,8 @@ export async function analyseWebMp4(file: string, hasAudio: boolean): Promise<Cl
   ]);
   // Rounded: this travels as step output (JSON), a few numbers per second of video.
   return {
-    keyframes: keyframes.map((k) => Math.round(k * 1000) / 1000),
+    // Microseconds, as ffprobe prints them: a seek rounded below a keyframe lands on the one before.
+    keyframes: keyframes.map((k) => Math.round(k * 1e6) / 1e6),
     loudness: loudness && { binSeconds: loudness.binSeconds, db: loudness.db.map((d) => Math.round(d * 10) / 10) },
   };
 }

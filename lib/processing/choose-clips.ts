@@ -148,8 +148,8 @@ export function chooseClips(input: {
     .sort((a, b) => a.start - b.start)
     .map((w, i) => ({
       position: i + 1,
-      startSeconds: Math.round(w.start * 1000) / 1000,
-      endSeconds: Math.round(w.end * 1000) / 1000,
+      startSeconds: Math.round(w.start * 1e6) / 1e6,
+      endSeconds: Math.round(w.end * 1e6) / 1e6,
       copy: w.copy,
     }));
 }

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { updateRunState, upsertClip, type RunClaim } from "@/lib/db/queries/processing";
 import { newShareToken } from "@/lib/clips/share-token";
 import { env } from "@/lib/env";
-import { runFfmpeg } from "@/lib/media/ffmpeg";
+import { KEYFRAME_SEEK_NUDGE_SECONDS, runFfmpeg } from "@/lib/media/ffmpeg";
 import { WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { outputKeys } from "@/lib/storage/keys";
@@ -34,7 +34,7 @@ export function clipOutputArgs(clip: ClipWindow): string[] {
     ? ["-c", "copy"]
     : ["-c:v", "libx264", "-preset", clipPreset(), "-crf", "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k"];
   return [
-    "-t", (clip.endSeconds - clip.startSeconds).toFixed(3),
+    "-t", (clip.endSeconds - clip.startSeconds).toFixed(6),
     "-map", "0:v:0", "-map", "0:a:0?",
     ...codec,
     "-avoid_negative_ts", "make_zero", "-movflags", "+faststart",
@@ -58,7 +58,7 @@ export async function makeClip(
         await runFfmpeg({
           input: await storedMedia(params.playbackKey),
           demuxers: WEB_MP4_DEMUXERS,
-          seekSeconds: clip.startSeconds,
+          seekSeconds: clip.copy ? clip.startSeconds + KEYFRAME_SEEK_NUDGE_SECONDS : clip.startSeconds,
           outputArgs: clipOutputArgs(clip),
           outputPath: output,
           maxOutputBytes: env().OUTPUT_MAX_BYTES,

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
 import type { RunClaim } from "@/lib/db/queries/processing";
-import { runFfmpeg } from "@/lib/media/ffmpeg";
+import { KEYFRAME_SEEK_NUDGE_SECONDS, runFfmpeg } from "@/lib/media/ffmpeg";
 import { WEB_MP4_DEMUXERS, type MediaInput } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { outputKeys } from "@/lib/storage/keys";
@@ -27,7 +27,8 @@ export async function grabFrame(params: {
   await runFfmpeg({
     input: params.input,
     demuxers: params.demuxers,
-    seekSeconds: params.atSeconds,
+    // Points are often keyframes (thumbnailTimes snaps to them): the nudge keeps the seek on it.
+    seekSeconds: params.atSeconds + KEYFRAME_SEEK_NUDGE_SECONDS,
     outputArgs: ["-map", "0:v:0", "-frames:v", "1", "-vf", `scale=w=min(${params.maxWidth}\\,iw):h=-2`, "-q:v", "3"],
     outputPath: params.outputPath,
     maxOutputBytes: FRAME_MAX_BYTES,
@@ -46,7 +47,7 @@ export async function grabFrame(params: {
 export async function makeThumbnail(
   db: Db,
   claim: RunClaim,
-  params: { playbackKey: string; durationSeconds: number },
+  params: { playbackKey: string; durationSeconds: number; keyframes: number[] },
 ): Promise<{ key: string; atSeconds: number }> {
   return recordingFailures(db, claim, "thumbnail", async () => {
     await enterStage(db, claim, "thumbnail");
@@ -54,7 +55,7 @@ export async function makeThumbnail(
     const input = await storedMedia(params.playbackKey);
     const chosen = await withTempDir(async (dir) => {
       let best: { file: string; atSeconds: number; score: number } | undefined;
-      for (const [i, atSeconds] of thumbnailTimes(params.durationSeconds).entries()) {
+      for (const [i, atSeconds] of thumbnailTimes(params.durationSeconds, params.keyframes).entries()) {
         const file = path.join(dir, `candidate-${i}.jpg`);
         const stats = await grabFrame({ input, demuxers: WEB_MP4_DEMUXERS, atSeconds, outputPath: file, maxWidth: THUMBNAIL_MAX_WIDTH }).catch(
           (error: unknown) => {

@@ -28,7 +28,21 @@ export function frameScore(stats: FrameStats): number {
   return stats.deviation + stats.mean / 8;
 }
 
-export function thumbnailTimes(durationSeconds: number): number[] {
+/**
+ * Where to grab: about 10%, then later points. Each snaps to a keyframe close by when
+ * there is one, so the grab decodes one frame instead of a whole GOP from the keyframe
+ * before it (seconds of 720p decoding when keyframes are 8 s apart).
+ */
+export function thumbnailTimes(durationSeconds: number, keyframes: number[] = []): number[] {
   const last = Math.max(0, durationSeconds - 0.1);
-  return THUMBNAIL_POSITIONS.map((f) => Math.min(last, durationSeconds * f));
+  const reach = Math.min(3, durationSeconds * 0.05);
+  const times = THUMBNAIL_POSITIONS.map((f) => {
+    const target = Math.min(last, durationSeconds * f);
+    const nearest = keyframes.reduce<number | undefined>(
+      (best, k) => (k <= last && (best === undefined || Math.abs(k - target) < Math.abs(best - target)) ? k : best),
+      undefined,
+    );
+    return nearest !== undefined && Math.abs(nearest - target) <= reach ? nearest : target;
+  });
+  return [...new Set(times)];
 }

@@ -123,6 +123,26 @@ describe("process-video on the videos people upload", () => {
     );
   });
 
+  it("cuts copied clips exactly at keyframes that fall between milliseconds (30 fps, a keyframe every 50 frames)", async () => {
+    // Keyframes at multiples of 5/3 s; the loud stretch starts at 40/3 = 13.333… s, which
+    // milliseconds round down to just before the keyframe.
+    const media = await h264AacMp4({ seconds: 30, width: 160, height: 120, fps: 30, keyframeSeconds: 5 / 3, loud: [13.4, 26] });
+    const { projectId } = await queuedProject(user.id, media);
+
+    const { result, error } = await testEngine(projectId, user.id).execute();
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ status: "ready", method: "remux" });
+    const clips = await clipRows(projectId);
+    const loud = clips.find((c) => Math.abs(c.startSeconds - 40 / 3) < 0.001);
+    expect(loud).toBeDefined();
+    for (const clip of clips) {
+      // Starting on the keyframe before (a seek rounded down) would add 1.67 s.
+      const duration = Number((await probeStored(clip.key)).format.duration);
+      expect(Math.abs(duration - (clip.endSeconds - clip.startSeconds))).toBeLessThan(0.1);
+    }
+  });
+
   it("transcodes a VP9/Opus WebM to H.264/AAC, with ffmpeg's progress reaching the project row at a bounded rate", async () => {
     const { projectId } = await queuedProject(user.id, await vp9OpusWebm({ seconds: 30, fps: 30 }));
 

@@ -7,6 +7,16 @@ describe("thumbnail choice", () => {
     expect(thumbnailTimes(100)).toEqual([10, 25, 50, 75]);
   });
 
+  it("snaps each point to a keyframe close by, so a grab decodes one frame", () => {
+    const keyframes = [0, 8.333, 16.667, 25, 33.333, 41.667, 50, 58.333];
+    // 6 s → 8.333 and 15 s → 16.667 (within 3 s); 30 s and 45 s have none that close.
+    expect(thumbnailTimes(60, keyframes)).toEqual([8.333, 16.667, 30, 45]);
+  });
+
+  it("keeps the exact point when no keyframe is near", () => {
+    expect(thumbnailTimes(100, [0, 60])).toEqual([10, 25, 50, 75]);
+  });
+
   it("stays inside a very short video", () => {
     for (const t of thumbnailTimes(0.5)) expect(t).toBeLessThanOrEqual(0.4);
   });
