@@ -1,0 +1,43 @@
+// Runs the local services (fresh Postgres + S3-protocol storage) in their own process, as
+// `npm run dev` does, so a benchmark in this process measures the pipeline and not the
+// storage server sharing its event loop. Prints one JSON line with the settings.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { startServices } from "@/tests/support/local-services";
+
+export type ServicesProcess = { env: Record<string, string>; stop: () => Promise<void> };
+
+const SELF = path.join(process.cwd(), "tests/bench/_services.ts");
+
+export async function startServicesProcess(): Promise<ServicesProcess> {
+  const child: ChildProcess = spawn(path.join(process.cwd(), "node_modules/.bin/tsx"), [SELF, "--serve"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const env = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`services exited early (${code})`)));
+    lines.on("line", (line) => {
+      if (line.startsWith("{")) resolve(JSON.parse(line));
+    });
+  });
+  return {
+    env,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+if (process.argv.includes("--serve")) {
+  const services = await startServices({ appOrigin: "http://localhost:3000" });
+  console.log(JSON.stringify(services.env));
+  const stop = async () => {
+    await services.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}

@@ -1,0 +1,199 @@
+// `npm run bench processing`: the processing pipeline on two 60 s 1280×720 videos, with
+// its baselines measured side by side in the same run:
+//  - H.264/AAC MP4: the remux (ffmpeg, reading the upload from storage) ÷ `cp` of the
+//    same file; time to ready from the upload's completion call.
+//  - VP9/Opus WebM: the pipeline's transcode stage ÷ ffmpeg run by hand on the local file
+//    with the same flags; time to ready ÷ the video's duration.
+// Services (Postgres, S3-protocol storage) run in a child process, as with `npm run dev`.
+// Wall-clock figures move with whatever else the machine runs, so each comes with the CPU
+// seconds behind it (this process and its ffmpeg children, from /proc), which do not.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { startServicesProcess } from "./_services";
+import { h264Aac720p, vp9Opus720p } from "./_media";
+
+const COMPLETE_ROUTE = "app/api/uploads/[uploadId]/complete/route.ts";
+const clockTicks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** CPU seconds of this process plus its exited children (ffmpeg, ffprobe). */
+function cpuSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  // utime, stime, cutime, cstime (fields 14–17 of proc(5), 0-based 11–14 after the name)
+  return (f[11]! + f[12]! + f[13]! + f[14]!) / clockTicks;
+}
+
+type Mark = { stage: string; wall: number; cpu: number };
+type Run = { seconds: number; cpu: number; from: string; marks: Mark[]; timeline: { kind: string; data: Record<string, any> | null }[] };
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const load = () => os.loadavg()[0]!.toFixed(1);
+
+function timeCommand(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: "ignore" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Wall and CPU seconds per stage, from the stage changes seen while polling the project. */
+function breakdown(run: Run): string {
+  return run.marks
+    .slice(0, -1)
+    .map((mark, i) => {
+      const next = run.marks[i + 1]!;
+      return `${mark.stage} ${fmt(next.wall - mark.wall)} (${fmt(next.cpu - mark.cpu)})`;
+    })
+    .join(" · ");
+}
+
+function stageSpan(run: Run, stage: string): { wall: number; cpu: number } {
+  const i = run.marks.findIndex((m) => m.stage === stage);
+  const [mark, next] = [run.marks[i], run.marks[i + 1]];
+  if (!mark || !next) throw new Error(`no ${stage} stage in the run`);
+  return { wall: next.wall - mark.wall, cpu: next.cpu - mark.cpu };
+}
+
+export async function run(_args: string[]): Promise<void> {
+  console.log(`processing benchmark — ${os.cpus().length} CPU cores, load average ${load()} at start`);
+  console.log("preparing 60 s 1280×720 inputs (made once, kept in the temp folder)…");
+  const h264File = await h264Aac720p();
+  const vp9File = await vp9Opus720p();
+
+  const services = await startServicesProcess();
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-bench-"));
+  const { setEnvForProcess } = await import("@/lib/env");
+  setEnvForProcess({ ...services.env, LOG_LEVEL: "error", MEDIA_TEMP_DIR: path.join(scratch, "media") });
+  const { closeDb, db } = await import("@/lib/db/client");
+  try {
+    const { createTestUser } = await import("@/tests/support/users");
+    const user = await createTestUser("bench");
+    const viaCompletion = existsSync(path.join(process.cwd(), COMPLETE_ROUTE));
+
+    const runToReady = async (file: string, filename: string, contentType: string): Promise<Run> => {
+      const bytes = await readFile(file);
+      let projectId: string;
+      let start: () => Promise<void>;
+      let from: string;
+      if (viaCompletion) {
+        const { callRoute } = await import("@/tests/support/routes");
+        const createRoute = await import("@/app/api/uploads/route");
+        const completeRoute = await import("@/app/api/uploads/[uploadId]/complete/route");
+        const created = await callRoute(createRoute.POST as never, { body: { filename, size: bytes.length, contentType }, headers: user.auth });
+        if (created.status !== 201 || created.body.method !== "single") {
+          throw new Error(`upload not created as a single PUT: ${created.status} ${JSON.stringify(created.body)}`);
+        }
+        const put = await fetch(created.body.url, { method: "PUT", headers: created.body.headers, body: bytes });
+        if (!put.ok) throw new Error(`PUT to storage failed: ${put.status}`);
+        projectId = created.body.projectId;
+        from = "POST /api/uploads/:id/complete";
+        start = async () => {
+          const done = await callRoute(completeRoute.POST as never, { params: { uploadId: created.body.uploadId }, body: {}, headers: user.auth });
+          if (done.status !== 200) throw new Error(`completion failed: ${done.status} ${JSON.stringify(done.body)}`);
+        };
+      } else {
+        const { putObject } = await import("@/lib/storage/objects");
+        const { sendEvent } = await import("@/lib/jobs/send-event");
+        projectId = randomUUID();
+        const key = `uploads/${user.id}/${randomUUID()}/${filename}`;
+        await putObject(key, bytes, { contentType });
+        await db()`insert into projects (id, user_id, title, status, source_type, r2_key, upload_completed_at)
+                   values (${projectId}, ${user.id}, ${filename}, 'queued', 'upload', ${key}, now())`;
+        from = "the video/process send (the completion route does not exist yet)";
+        start = () => sendEvent({ name: "video/process", id: `process-${projectId}`, data: { projectId, userId: user.id } });
+      }
+
+      const t0 = performance.now();
+      const cpu0 = cpuSeconds();
+      const marks: Mark[] = [{ stage: "completion", wall: 0, cpu: 0 }];
+      await start();
+      for (;;) {
+        const [row] = await db()<{ status: string; stage: string | null; errorMessage: string | null }[]>`
+          select status, stage, error_message as "errorMessage" from projects where id = ${projectId}`;
+        const stage = row?.status === "ready" ? "ready" : (row?.stage ?? "queued");
+        if (stage !== marks.at(-1)!.stage) marks.push({ stage, wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - cpu0 });
+        if (row?.status === "error") throw new Error(`${filename} ended in error: ${row.errorMessage}`);
+        if (row?.status === "ready") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const timeline = await db()<Run["timeline"]>`select kind, data from project_events where project_id = ${projectId} order by id`;
+      const end = marks.at(-1)!;
+      return { seconds: end.wall, cpu: end.cpu, from, marks, timeline };
+    };
+    const stageData = (r: Run, stage: string) => r.timeline.find((e) => e.kind === "stage_completed" && e.data?.stage === stage)?.data;
+
+    // --- H.264/AAC: remux vs cp, time to ready -------------------------------------------
+    const h264Size = (await stat(h264File)).size;
+    const cpTimes: number[] = [];
+    for (let i = 0; i < 3; i++) cpTimes.push(await timeCommand("cp", [h264File, path.join(scratch, `copy-${i}.mp4`)]));
+    const cp = median(cpTimes);
+    const loadBeforeH264 = load();
+    const h264 = await runToReady(h264File, "camera.mp4", "video/mp4");
+    const remux = stageData(h264, "remux");
+    if (!remux) throw new Error("the H.264 run did not remux");
+    const remuxSeconds = remux.ffmpegMs / 1000;
+
+    // --- VP9/Opus: raw ffmpeg vs the pipeline's transcode, time to ready ------------------
+    const vp9Size = (await stat(vp9File)).size;
+    const rawTranscode = async (): Promise<{ wall: number; cpu: number }> => {
+      const { probe } = await import("@/lib/media/ffprobe");
+      const { ffmpegArgs } = await import("@/lib/media/ffmpeg");
+      const { runMediaTool } = await import("@/lib/media/run-media-tool");
+      const { UPLOADED_VIDEO_DEMUXERS } = await import("@/lib/media/media-input");
+      const { describeMedia } = await import("@/lib/processing/describe-media");
+      const { planWebMp4, webMp4OutputArgs } = await import("@/lib/processing/plan-web-mp4");
+      const { env } = await import("@/lib/env");
+      const input = { file: vp9File };
+      const media = describeMedia(await probe(input, { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: 60_000 }));
+      const outputPath = path.join(scratch, `raw-${randomUUID()}.mp4`);
+      const args = ffmpegArgs({
+        input,
+        demuxers: UPLOADED_VIDEO_DEMUXERS,
+        outputArgs: webMp4OutputArgs(planWebMp4(media), media, { preset: env().FFMPEG_PRESET }),
+        outputPath,
+        maxOutputBytes: env().OUTPUT_MAX_BYTES,
+        onProgress: () => {},
+      });
+      const cpu0 = cpuSeconds();
+      const { elapsedMs } = await runMediaTool({ tool: "ffmpeg", args, timeoutMs: 30 * 60_000, onStdout: () => {} });
+      const cpu = cpuSeconds() - cpu0;
+      await rm(outputPath, { force: true });
+      return { wall: elapsedMs / 1000, cpu };
+    };
+    const rawBefore = await rawTranscode();
+    const loadBeforeVp9 = load();
+    const vp9 = await runToReady(vp9File, "recording.webm", "video/webm");
+    const rawAfter = await rawTranscode();
+    const raw = { wall: (rawBefore.wall + rawAfter.wall) / 2, cpu: (rawBefore.cpu + rawAfter.cpu) / 2 };
+    const transcode = stageSpan(vp9, "transcode");
+
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    console.log("");
+    console.log(`H.264/AAC 1280×720 30 fps 60 s MP4 (${mb(h264Size)}, ${((h264Size * 8) / 60 / 1e6).toFixed(1)} Mbit/s), load average ${loadBeforeH264} before:`);
+    console.log(`  remux ÷ cp:                 ${fmt(remuxSeconds / cp, 1)}×  (ffmpeg remux, reading the upload from storage: ${fmt(remuxSeconds, 3)} s; cp of the same file: ${fmt(cp, 3)} s, median of 3)`);
+    console.log(`  time to ready:              ${fmt(h264.seconds)} s  (${fmt(h264.cpu)} CPU s; from ${h264.from}; target ≤ 2 s)`);
+    console.log(`  stages, wall s (CPU s):     ${breakdown(h264)}`);
+    console.log(`VP9/Opus 1280×720 30 fps 60 s WebM (${mb(vp9Size)}), load average ${loadBeforeVp9} before:`);
+    console.log(
+      `  transcode ÷ raw ffmpeg:     ${fmt(transcode.wall / raw.wall, 3)} wall, ${fmt(transcode.cpu / raw.cpu, 3)} CPU  ` +
+        `(pipeline transcode stage ${fmt(transcode.wall)} s / ${fmt(transcode.cpu)} CPU s; raw ffmpeg, same flags, local file: ` +
+        `${fmt(rawBefore.wall)} s before and ${fmt(rawAfter.wall)} s after, ${fmt(raw.cpu)} CPU s)`,
+    );
+    console.log(`  raw ÷ transcode:            ${fmt(raw.wall / transcode.wall, 3)} wall, ${fmt(raw.cpu / transcode.cpu, 3)} CPU  (target ≥ 0.95)`);
+    console.log(`  time to ready ÷ duration:   ${fmt(vp9.seconds / 60, 3)}  (${fmt(vp9.seconds)} s, ${fmt(vp9.cpu)} CPU s, for 60 s; from ${vp9.from}; target ≤ 0.25)`);
+    console.log(`  stages, wall s (CPU s):     ${breakdown(vp9)}`);
+    console.log(`load average at end: ${load()}`);
+  } finally {
+    await closeDb();
+    await services.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
