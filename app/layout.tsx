@@ -29,6 +29,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <NavLink href="/projects">Projects</NavLink>
               <NavLink href="/upload">Upload</NavLink>
               <NavLink href="/billing">Billing</NavLink>
+              <NavLink href="/settings/webhooks">Webhooks</NavLink>
               <span className="muted nav-email">{user.email}</span>
               <SignOutButton />
             </nav>

@@ -5,6 +5,7 @@ import { DELETE as deleteEndpoint, PATCH as updateEndpoint } from "@/app/api/web
 import { GET as listDeliveries } from "@/app/api/webhooks/endpoints/[id]/deliveries/route";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
+import { getWebhookSettings } from "@/lib/webhooks/get-webhook-settings";
 import { MAX_ENDPOINTS_PER_USER } from "@/lib/webhooks/schemas";
 import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
@@ -104,6 +105,14 @@ describe("webhook endpoints API", () => {
       expect(listed.body.endpoints).toEqual([]);
       const [row] = await db()<{ enabled: boolean }[]>`select enabled from webhook_endpoints where id = ${id}`;
       expect(row).toEqual({ enabled: true });
+    });
+
+    it("gives the settings page the user's own endpoints only, each with its delivery log", async () => {
+      const user = await createTestUser("webhook-settings");
+      const { body } = await register(user, receiver.url(`/settings-${randomUUID()}`));
+      await register(stranger, receiver.url(`/strangers-${randomUUID()}`));
+      const settings = await getWebhookSettings(user.claims);
+      expect(settings).toEqual([{ endpoint: body.endpoint, deliveries: [] }]);
     });
 
     it("answers 404 for an id that is not a UUID", async () => {
