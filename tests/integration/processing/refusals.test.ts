@@ -109,6 +109,13 @@ describe("process-video refuses what it cannot or must not process", () => {
     expect(project).toMatchObject({ status: "error", errorCode: "source_missing" });
   });
 
+  it("refuses a link import whose download never landed in storage, saying to retry the import", async () => {
+    const { projectId } = await queuedProject(user.id, null, { sourceUrl: "https://videos.example.com/talk.mp4", withKey: false });
+    const { project } = await refusedRun(user, projectId);
+    expect(project).toMatchObject({ status: "error", errorCode: "source_missing" });
+    expect(project.errorMessage).toMatch(/video from this link was never fully downloaded.*Retry the import/);
+  });
+
   it("refuses a project whose uploaded file is gone from storage", async () => {
     const { projectId, key } = await queuedProject(user.id, await h264AacMp4());
     await deleteObject(key);

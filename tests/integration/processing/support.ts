@@ -18,14 +18,15 @@ import type { TestMedia } from "@/tests/support/media";
 export async function queuedProject(
   userId: string,
   media: TestMedia | null,
-  options: { status?: string; withKey?: boolean; withCompletedAt?: boolean; title?: string } = {},
+  options: { status?: string; withKey?: boolean; withCompletedAt?: boolean; title?: string; sourceUrl?: string } = {},
 ): Promise<{ projectId: string; key: string }> {
   const projectId = randomUUID();
   const key = `uploads/${userId}/${randomUUID()}/${media?.filename ?? "video.mp4"}`;
   if (media) await putObject(key, media.bytes, { contentType: media.contentType });
   await db()`
-    insert into projects (id, user_id, title, status, source_type, r2_key, upload_completed_at)
-    values (${projectId}, ${userId}, ${options.title ?? media?.filename ?? "video"}, ${options.status ?? "queued"}, 'upload',
+    insert into projects (id, user_id, title, status, source_type, source_url, r2_key, upload_completed_at)
+    values (${projectId}, ${userId}, ${options.title ?? media?.filename ?? "video"}, ${options.status ?? "queued"},
+            ${options.sourceUrl ? "url" : "upload"}, ${options.sourceUrl ?? null},
             ${options.withKey === false ? null : key}, ${options.withCompletedAt === false ? null : new Date()})`;
   return { projectId, key };
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
+import { headObject } from "@/lib/storage/objects";
 import { createTestUser, type TestUser } from "@/tests/support/users";
 import {
   blackStartMp4,
@@ -216,6 +217,35 @@ describe("process-video on the videos people upload", () => {
     expect(project).toMatchObject({ status: "ready", width: 161, height: 121 });
     const video = (await probeStored(project.playbackKey!)).streams.find((s) => s.codec_type === "video")!;
     expect([video.width, video.height]).toEqual([160, 120]);
+  });
+
+  it("processes a link import the same way once its download is in storage", async () => {
+    const { projectId } = await queuedProject(user.id, await h264AacMp4(), { sourceUrl: "https://videos.example.com/talk.mp4" });
+
+    const { result } = await testEngine(projectId, user.id).execute();
+
+    expect(result).toMatchObject({ status: "ready", method: "remux" });
+    expect(await usageRows(projectId)).toBe(1);
+  });
+
+  it("removes the original upload once the web MP4 exists when DELETE_ORIGINAL_AFTER_PROCESSING is on", async () => {
+    const { projectId, key } = await queuedProject(user.id, await h264AacMp4());
+    setEnvForProcess({ DELETE_ORIGINAL_AFTER_PROCESSING: "true" });
+    try {
+      const { result } = await testEngine(projectId, user.id).execute();
+      expect(result).toMatchObject({ status: "ready" });
+    } finally {
+      setEnvForProcess({ DELETE_ORIGINAL_AFTER_PROCESSING: "false" });
+    }
+    expect(await headObject(key)).toBeNull();
+    expect(await headObject((await projectView(projectId)).playbackKey!)).not.toBeNull();
+    expect((await timeline(projectId)).at(-1)).toMatchObject({ kind: "stage_completed", data: { stage: "delete_original" } });
+  });
+
+  it("keeps the original upload by default", async () => {
+    const { projectId, key } = await queuedProject(user.id, await h264AacMp4());
+    await testEngine(projectId, user.id).execute();
+    expect(await headObject(key)).not.toBeNull();
   });
 
   it("takes the thumbnail past a black opening, by input seeking", async () => {
