@@ -16,7 +16,7 @@ const defaultDeps: AttemptDeps = { now: () => new Date(), post: guardedPost };
 
 type Answer = { statusCode: number | null; error: string | null; responseBody: string | null };
 
-const formatDate = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z").replace("T", " ");
+const formatDate = (date: Date) => `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
 function describeResponse(response: PostResponse): string | null {
   if (response.status >= 200 && response.status < 300) return null;
@@ -67,10 +67,7 @@ export async function attemptDelivery(
   if (!delivery) return { done: true, result: "missing", attempts: params.attempt - 1 };
   if (delivery.attempts >= params.attempt || delivery.status !== "pending") return outcomeOfRecorded(delivery);
   if (!delivery.enabled) {
-    await failDelivery(db, {
-      deliveryId: delivery.id,
-      reason: `Not sent: the endpoint was disabled${delivery.disabledReason ? ` (${delivery.disabledReason})` : ""}.`,
-    });
+    await failDelivery(db, { deliveryId: delivery.id, reason: "Not sent: the endpoint was switched off." });
     return { done: true, result: "endpoint_disabled", attempts: delivery.attempts };
   }
 
@@ -88,7 +85,7 @@ export async function attemptDelivery(
     if (gone) {
       await disableEndpoint(tx, {
         endpointId: delivery.endpointId,
-        reason: `The endpoint answered 410 Gone on ${formatDate(startedAt)}, which means it wants no more webhooks. Enable it again once it accepts them.`,
+        reason: `The endpoint answered 410 Gone on ${formatDate(startedAt)}, which means it wants no more webhooks. Switch it on again once it accepts them.`,
       });
     }
   });

@@ -10,6 +10,8 @@ import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { finalizeProject } from "@/lib/processing/finalize-project";
 import { failProject, transitionProject } from "@/lib/projects/transitions";
+import { attemptDelivery } from "@/lib/webhooks/attempt-delivery";
+import { recordStatusDeliveries } from "@/lib/webhooks/record-status-deliveries";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/retry-schedule";
 import { callRoute } from "../../support/routes";
@@ -308,6 +310,22 @@ describe("webhooks for project status changes", () => {
     expect(await deliveryLog(user, endpoint.id)).toEqual([]);
   });
 
+  it("stops retrying a delivery whose endpoint is switched off meanwhile, and says why", async () => {
+    const path = `/switched-off-${randomUUID()}`;
+    receiver.script(path, ["hang"]);
+    const endpoint = await registerEndpoint(user, receiver.url(path));
+    const projectId = await processingProject(user);
+
+    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await expect.poll(() => receiver.to(path).length).toBe(1); // attempt 1 is waiting for an answer
+    await db()`update webhook_endpoints set enabled = false, disabled_reason = 'Switched off by its owner.' where id = ${endpoint.id}`;
+    await settle();
+
+    expect(receiver.to(path)).toHaveLength(1);
+    const [delivery] = await deliveryLog(user, endpoint.id);
+    expect(delivery).toMatchObject({ status: "failed", attempts: 1, lastError: "Not sent: the endpoint was switched off.", nextAttemptAt: null });
+  });
+
   it("sends one user's status changes only to that user's endpoints", async () => {
     const other = await createTestUser("webhook-other");
     const mine = `/mine-${randomUUID()}`;
@@ -342,6 +360,29 @@ describe("webhooks for project status changes", () => {
     const [delivery] = await deliveryLog(user, endpoint.id);
     expect(delivery).toMatchObject({ status: "failed", attempts: MAX_DELIVERY_ATTEMPTS, lastStatusCode: null });
     expect(delivery.lastError).toMatch(/^Not sent: .*loopback/);
+  });
+
+  it("does not post again when an attempt step is retried after its answer was recorded", async () => {
+    const endpoint = await registerEndpoint(user, receiver.url(`/once-${randomUUID()}`));
+    const projectId = await processingProject(user);
+    const [delivery] = await recordStatusDeliveries(db(), { projectId, userId: user.id, status: "error", at: new Date().toISOString() });
+    let posts = 0;
+    const deps = {
+      now: () => new Date(),
+      post: async () => {
+        posts++;
+        return { status: 502, body: "bad gateway" };
+      },
+    };
+
+    const first = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, attempt: 1 }, deps);
+    const retried = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, attempt: 1 }, deps);
+
+    expect(posts).toBe(1);
+    expect(first).toMatchObject({ done: false, attempts: 1 });
+    expect(retried).toEqual(first);
+    const [logged] = await deliveryLog(user, endpoint.id);
+    expect(logged.attemptLog).toHaveLength(1);
   });
 
   it("writes no status event for a user without endpoints", async () => {
