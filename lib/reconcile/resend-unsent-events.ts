@@ -23,7 +23,9 @@ export async function resendUnsentEvents(
       resent++;
       const projectId = (row.payload as { projectId?: string }).projectId;
       const userId = (row.payload as { userId?: string }).userId;
-      if (projectId && userId) {
+      // Only the jobs a person waits for belong on the project's timeline; a late status
+      // notification for their webhooks does not.
+      if (projectId && userId && (row.eventName === "video/process" || row.eventName === "video/import")) {
         await addTimelineEvent(db, {
           projectId,
           userId,
