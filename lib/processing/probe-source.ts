@@ -14,7 +14,8 @@ const ACCEPTED = "MP4, MOV, M4V, WebM, MKV or AVI";
 
 // Network trouble between ffprobe and storage is worth a retry; anything else ffprobe
 // says about the bytes is a verdict on the file.
-const STORAGE_TROUBLE = /Connection refused|Connection reset|Connection timed out|timed out|Server returned 5\d\d|HTTP error 5\d\d|Network is unreachable|Name or service not known|Temporary failure/i;
+const STORAGE_TROUBLE =
+  /Connection refused|Connection reset|Connection timed out|timed out|Server returned [45]\d\d|HTTP error [45]\d\d|Network is unreachable|Name or service not known|Temporary failure|Input\/output error/i;
 
 /** What ffprobe's refusal means for a person. Storage trouble is rethrown as is. */
 export function explainProbeFailure(error: MediaToolError): ProcessingError | MediaToolError {
@@ -34,6 +35,9 @@ export function explainProbeFailure(error: MediaToolError): ProcessingError | Me
       "damaged_file",
       "This MP4/MOV file is incomplete: it ends before its index (the 'moov' box), which happens when a recording or upload is cut off. Upload the complete file.",
     );
+  }
+  if (/Server returned 404|HTTP error 404/.test(text)) {
+    return new ProcessingError("source_missing", "The uploaded file is no longer in storage. Upload the video again.");
   }
   if (STORAGE_TROUBLE.test(text)) return error;
   return new ProcessingError(
