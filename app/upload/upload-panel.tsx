@@ -45,7 +45,6 @@ export function UploadPanel({ userId, maxFileBytes }: { userId: string; maxFileB
             type="file"
             multiple
             accept={acceptedVideoTypes.join(",")}
-            disabled={!queue.ready}
             aria-describedby={hintId}
             onChange={(e) => {
               if (e.currentTarget.files?.length) queue.addFiles(e.currentTarget.files);

@@ -239,7 +239,7 @@ export function useUploadQueue(options: { userId: string; maxFileBytes: number; 
     [uppy, state, complete, store],
   );
 
-  return { ready: uppy !== null, rows, rejected, unfinished, ...actions };
+  return { rows, rejected, unfinished, ...actions };
 }
 
 function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body> {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { outputKeys } from "@/lib/storage/keys";
+import { putObject } from "@/lib/storage/objects";
 import { appUrl, launchBrowser, signIn } from "../support/browser";
 import { useAppServices, waitForText } from "../support/browser-app";
 
@@ -71,6 +74,27 @@ describe("the projects list and project pages", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("lists a ready project's clips with share links the Copy button puts on the clipboard", async () => {
+    const projectId = await insertProject(ownerId, { title: "Clipped", status: "ready" });
+    const shareToken = randomBytes(18).toString("base64url");
+    const clipKey = outputKeys.clip(ownerId, projectId, 1);
+    const clipThumb = outputKeys.clipThumbnail(ownerId, projectId, 1);
+    await putObject(clipKey, Buffer.from("clip"), { contentType: "video/mp4" });
+    await putObject(clipThumb, Buffer.from("jpeg"), { contentType: "image/jpeg" });
+    await db()`
+      insert into clips (project_id, user_id, position, start_seconds, end_seconds, key, thumbnail_key, share_token)
+      values (${projectId}, ${ownerId}, 1, 12, 27, ${clipKey}, ${clipThumb}, ${shareToken})`;
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(appUrl()).origin });
+
+    await page.goto(appUrl(`/projects/${projectId}`));
+    const shareUrl = `${new URL(appUrl()).origin}/c/${shareToken}`;
+    expect(await page.getByLabel("Share link", { exact: true }).inputValue()).toBe(shareUrl);
+    expect(await page.getByRole("img", { name: "Clip 1, 0:12 to 0:27" }).count()).toBe(1);
+    await page.getByRole("button", { name: "Copy share link of clip 1" }).click();
+    await waitForText(page.locator(".copy-status"), "Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
   });
 
   it("renames a project, escaping the title, and deletes it", async () => {
