@@ -36,7 +36,7 @@ export const processVideoFunction = inngest.createFunction(
     cancelOn: [{ event: projectDeleted, match: "data.projectId" }],
     onFailure: async ({ event, error }) => {
       const { projectId, userId } = event.data.event.data;
-      await recordUnexpectedFailure(db(), { projectId, userId, error });
+      await recordUnexpectedFailure(db(), { projectId, userId, runId: event.data.run_id, error });
     },
   },
   async ({ event, step, runId }) => {

@@ -1,28 +1,31 @@
 import type { Db } from "@/lib/db/client";
 import { getProject } from "@/lib/db/queries/projects";
-import { failProject } from "@/lib/projects/transitions";
 import { redactText } from "@/lib/media/run-media-tool";
+import { failRun } from "./run-state";
 import { stages, type StageName } from "./stages";
 
 /**
  * The last word on a run that failed for a reason nobody foresaw (storage down through
  * every retry, ffmpeg crashing): the project goes to `error` with the stage it stopped
  * in and an invitation to retry. A project already in `error` (a ProcessingError said
- * why) or gone (deleted) is left as it is.
+ * why), gone (deleted), or held by another run by now (the reconciler restarted it) is
+ * left as it is.
  */
 export async function recordUnexpectedFailure(
   db: Db,
-  params: { projectId: string; userId: string; error: { name?: string; message?: string } },
+  params: { projectId: string; userId: string; runId: string; error: { name?: string; message?: string } },
 ): Promise<boolean> {
   const project = await getProject(db, params);
   if (!project) return false;
   const stage = project.stage && project.stage in stages ? stages[project.stage as StageName] : null;
   const where = stage ? ` while ${stage.label.charAt(0).toLowerCase()}${stage.label.slice(1)}` : "";
-  return failProject(db, {
-    projectId: params.projectId,
-    userId: params.userId,
-    code: "processing_failed",
-    message: `Processing stopped${where}: it failed on every attempt. Retry; if it fails again, upload the video again.`,
-    data: { stage: project.stage, error: redactText(params.error.message ?? params.error.name ?? "unknown error").slice(0, 500) },
-  });
+  return failRun(
+    db,
+    { projectId: params.projectId, userId: params.userId, runId: params.runId },
+    {
+      code: "processing_failed",
+      message: `Processing stopped${where}: it failed on every attempt. Retry; if it fails again, upload the video again.`,
+      data: { stage: project.stage, error: redactText(params.error.message ?? params.error.name ?? "unknown error").slice(0, 500) },
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
-import { getProcessingProject, updateRunState, type RunClaim } from "@/lib/db/queries/processing";
+import { failProjectForRun, getProcessingProject, updateRunState, type RunClaim } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
@@ -53,25 +53,46 @@ export function stageProgress(db: Db, claim: RunClaim, stage: StageName, now?: (
   return { ...reporter, fraction: (f) => reporter.report(overallProgress(stage, f)) };
 }
 
+/** The run's project → error with a timeline event, unless another run holds it by now. */
+export async function failRun(
+  db: Db,
+  claim: RunClaim,
+  failure: { code: string; message: string; data?: Record<string, unknown> },
+): Promise<boolean> {
+  const failed = await failProjectForRun(db, { ...claim, code: failure.code, message: failure.message });
+  if (failed) {
+    await addTimelineEvent(db, {
+      projectId: claim.projectId,
+      userId: claim.userId,
+      kind: "error",
+      message: failure.message,
+      data: { code: failure.code, ...failure.data },
+    });
+  }
+  return failed;
+}
+
 /**
  * Runs a step's work. A ProcessingError (the video or the plan says no) is written to the
- * project as its error, with a timeline event, and ends the run without retries; a run
+ * project as its error, with a timeline event (unless another run holds the project by
+ * now), and ends the run without retries; a run
  * that lost its project ends without retries and without touching it (if the project was
  * deleted, it removes the files it stored meanwhile). Anything else is
  * thrown as is, for Inngest to retry (and onFailure to record once retries run out).
  */
-export async function recordingFailures<T>(db: Db, claim: Omit<RunClaim, "runId">, stage: StageName, work: () => Promise<T>): Promise<T> {
+export async function recordingFailures<T>(
+  db: Db,
+  claim: Omit<RunClaim, "runId"> & { runId?: string },
+  stage: StageName,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof ProcessingError) {
-      await failProject(db, {
-        projectId: claim.projectId,
-        userId: claim.userId,
-        code: error.code,
-        message: error.message,
-        data: { stage, ...error.details },
-      });
+      const failure = { code: error.code, message: error.message, data: { stage, ...error.details } };
+      if (claim.runId) await failRun(db, { ...claim, runId: claim.runId }, failure);
+      else await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure });
       throw new NonRetriableError(error.message, { cause: error });
     }
     if (error instanceof RunNoLongerHoldsProject) {

@@ -149,6 +149,23 @@ export async function recordUsage(db: Db, params: { projectId: string; userId: s
   return rows.length === 1;
 }
 
+/**
+ * → error, for a run: while that run holds the project, or while no run does (queued:
+ * the run failed before its claim). Never a project another run holds.
+ */
+export async function failProjectForRun(
+  db: Db,
+  params: RunClaim & { code: string; message: string },
+): Promise<boolean> {
+  const rows = await db`
+    update projects set status = 'error', error_code = ${params.code}, error_message = ${params.message},
+      last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId}
+      and ((status = 'processing' and processing_run_id = ${params.runId}) or status in ('queued', 'uploading'))
+    returning id`;
+  return rows.length === 1;
+}
+
 /** processing → ready for the run that holds the project. */
 export async function markProjectReady(db: Db, params: RunClaim): Promise<boolean> {
   const rows = await db`

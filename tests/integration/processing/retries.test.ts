@@ -10,6 +10,7 @@ import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { recordUsage } from "@/lib/db/queries/processing";
+import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
 import { uploadFile } from "@/lib/processing/stored-media";
 import { deleteProjectOrThrow } from "@/lib/projects/delete-project";
 import { retryProjectOrThrow } from "@/lib/projects/retry-project";
@@ -201,5 +202,29 @@ describe("process-video when the project is deleted", () => {
     expect(await outputObjects(user.id, projectId)).toEqual([]);
     const [row] = await db()`select 1 from projects where id = ${projectId}`;
     expect(row).toBeUndefined();
+  });
+});
+
+describe("process-video after the reconciler restarted a stalled run", () => {
+  it("does not let the old run's failure touch the project the new run now holds", async () => {
+    const { projectId } = await queuedProject(user.id, await clipVideo());
+    // The old run claimed the project and stalled; the reconciler released it and a new run claimed it.
+    await db()`update projects set status = 'processing', processing_run_id = 'new-run', stage = 'transcode' where id = ${projectId}`;
+
+    const recorded = await recordUnexpectedFailure(db(), {
+      projectId,
+      userId: user.id,
+      runId: "old-run",
+      error: { message: "worker lost" },
+    });
+
+    expect(recorded).toBe(false);
+    expect(await projectView(projectId)).toMatchObject({ status: "processing", errorCode: null });
+  });
+
+  it("records the failure of a run that failed before claiming a queued project", async () => {
+    const { projectId } = await queuedProject(user.id, await clipVideo());
+    expect(await recordUnexpectedFailure(db(), { projectId, userId: user.id, runId: "a-run", error: { message: "storage down" } })).toBe(true);
+    expect(await projectView(projectId)).toMatchObject({ status: "error", errorCode: "processing_failed" });
   });
 });
