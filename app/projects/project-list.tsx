@@ -5,6 +5,7 @@ import { useCallback, useState } from "react";
 import type { ProjectSummary } from "@/lib/projects/project-views";
 import { projectsApi } from "@/lib/api-client/projects";
 import { ApiError } from "@/lib/api-client/request";
+import { announceUsageChanged } from "../usage-meter";
 import { useProjectChanges } from "./live";
 import { ProjectCard } from "./project-card";
 
@@ -36,7 +37,14 @@ export function ProjectList(props: { initial: ProjectSummary[]; nextCursor: stri
 
   useProjectChanges(
     props.since,
-    useCallback((changed: ProjectSummary) => setProjects((list) => merge(list, changed, cursor !== null)), [cursor]),
+    useCallback(
+      (changed: ProjectSummary) => {
+        setProjects((list) => merge(list, changed, cursor !== null));
+        // A finished video counts against the plan now; a failed one frees its slot.
+        if (changed.status === "ready" || changed.status === "error") announceUsageChanged();
+      },
+      [cursor],
+    ),
   );
 
   async function loadMore() {

@@ -40,7 +40,7 @@ export function ImportForm() {
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
       <label htmlFor={inputId}>Video link</label>
-      <p className="muted" id={hintId}>
+      <p className="muted hint" id={hintId}>
         A direct link to a video file (or a page with one). We download it for you.
       </p>
       <div className="inline-field">

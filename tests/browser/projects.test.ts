@@ -56,12 +56,21 @@ describe("the projects list and project pages", () => {
 
   it("updates a project's stage and progress live, and by polling when the event stream is blocked", async () => {
     const projectId = await insertProject(ownerId, { title: "Live one", status: "processing", stage: "probe", progress: 6 });
+    const polls: string[] = [];
+    const streams: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/projects") polls.push(url.search);
+      if (url.pathname === "/api/projects/events") streams.push(url.search);
+    });
     await page.goto(appUrl("/projects"));
     const card = page.locator(".project-card").filter({ hasText: "Live one" });
     await waitForText(card.locator(".status"), /Reading the video's format · 6%/);
 
     await db()`update projects set stage = 'transcode', progress = 41 where id = ${projectId}`;
     await waitForText(card.locator(".status"), /Making the web MP4 .* · 41%/, 15_000);
+    expect(streams.length).toBeGreaterThan(0);
+    expect(polls).toEqual([]); // the event stream carried it
 
     // A proxy that breaks event streams: the list must keep up by polling.
     await page.route("**/api/projects/events**", (route) => route.abort());
@@ -69,6 +78,7 @@ describe("the projects list and project pages", () => {
     await waitForText(card.locator(".status"), /41%/);
     await db()`update projects set stage = 'clips', progress = 90 where id = ${projectId}`;
     await waitForText(card.locator(".status"), /Cutting highlight clips · 90%/, 15_000);
+    expect(polls.length).toBeGreaterThan(0);
     await page.unroute("**/api/projects/events**");
 
     await page.setViewportSize({ width: 390, height: 844 });
