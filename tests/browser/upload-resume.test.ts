@@ -94,4 +94,32 @@ describe("resuming an upload cut off by a reload", () => {
     expect(await notice.isVisible()).toBe(false);
     await page.unroute(`${storageOrigin()}/**`);
   });
+
+  it("cancels an upload: the row goes away and the server aborts the upload", async () => {
+    const clip = path.join(dir, "outtake.mp4");
+    makeNoiseVideo(clip, 3);
+    let releasePart2!: () => void;
+    const part2Gate = new Promise<void>((resolve) => (releasePart2 = resolve));
+    await page.route(`${storageOrigin()}/**`, async (route: Route) => {
+      const url = new URL(route.request().url());
+      if (route.request().method() === "PUT" && url.searchParams.get("partNumber") === "2") await part2Gate;
+      await route.continue().catch(() => undefined);
+    });
+    const created = page.waitForResponse((r) => r.url().endsWith("/api/uploads") && r.request().method() === "POST");
+    await page.goto(appUrl("/upload"));
+    await page.getByLabel("Choose video files").setInputFiles(clip);
+    const { uploadId } = (await (await created).json()) as { uploadId: string };
+    const row = uploadRow(page, "outtake.mp4");
+    await waitForText(row.locator(".phase"), "Uploading");
+
+    const aborted = page.waitForResponse((r) => r.url().endsWith(`/api/uploads/${uploadId}`) && r.request().method() === "DELETE");
+    await row.getByRole("button", { name: "Cancel outtake.mp4" }).click();
+    expect((await aborted).status()).toBe(204);
+    await expect.poll(() => row.count()).toBe(0);
+    releasePart2();
+    const status = await page.request.get(appUrl(`/api/uploads/${uploadId}`));
+    expect((await status.json()).status).toBe("aborted");
+    expect(await page.getByRole("region", { name: "Unfinished uploads" }).count()).toBe(0);
+    await page.unroute(`${storageOrigin()}/**`);
+  });
 });
