@@ -13,9 +13,9 @@ async function countRetries(tx: Db, params: { userId: string; projectId: string 
   return row?.count ?? 0;
 }
 
-/** A URL import that failed before its download was stored must download again. */
+/** A URL import that failed before its download was stored must download again (import-url takes it from `uploading`). */
 function needsDownload(project: ProjectRow): boolean {
-  return project.sourceType === "url" && Boolean(project.sourceUrl) && (!project.r2Key || !project.uploadCompletedAt);
+  return project.sourceType === "url" && Boolean(project.sourceUrl) && !project.r2Key;
 }
 
 /**

@@ -11,13 +11,15 @@ describe("importing a video from a pasted link", () => {
   let browser: Browser;
   let page: Page;
   let server: FixtureServer;
+  let laterIsUp = false;
 
   beforeAll(async () => {
     const video = path.join(tempDir(), "clip.mp4");
     makeSmallVideo(video);
     const bytes = readFileSync(video);
     server = await startFixtureServer((req, res) => {
-      if (req.url !== "/media/clip.mp4") return res.writeHead(404).end();
+      if (req.url === "/media/later.mp4" && !laterIsUp) return res.writeHead(503).end();
+      if (req.url !== "/media/clip.mp4" && req.url !== "/media/later.mp4") return res.writeHead(404).end();
       res.writeHead(200, { "Content-Type": "video/mp4", "Content-Length": bytes.length });
       res.end(req.method === "HEAD" ? undefined : bytes);
     });
@@ -52,5 +54,21 @@ describe("importing a video from a pasted link", () => {
     await waitForText(page.locator(".status"), /^Ready/, 180_000);
     expect(server.requests).toContain("/media/clip.mp4");
     expect(await page.locator(".meta").textContent()).toContain(server.url("/media/clip.mp4"));
+  });
+
+  it("shows a failed download on the project page, and Retry downloads the link again once it works", async () => {
+    await page.goto(appUrl("/upload"));
+    await page.getByLabel("Video link").fill(server.url("/media/later.mp4"));
+    await page.getByRole("button", { name: "Import" }).click();
+    await page.getByRole("status").filter({ hasText: "Import started" }).getByRole("link").click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    const errorPanel = page.getByRole("region", { name: "Download failed" });
+    await expect.poll(() => errorPanel.isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await errorPanel.getByRole("alert").textContent()).toMatch(/503/);
+
+    laterIsUp = true;
+    await errorPanel.getByRole("button", { name: "Retry" }).click();
+    await waitForText(page.locator(".status"), /^Ready/, 180_000);
+    expect(server.requests.filter((r) => r === "/media/later.mp4").length).toBeGreaterThanOrEqual(2);
   });
 });

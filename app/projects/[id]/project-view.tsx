@@ -72,7 +72,7 @@ export function ProjectView({ initial }: { initial: ProjectDetails }) {
 
       {project.status === "error" && (
         <section className="panel error-panel" aria-labelledby="error-title">
-          <h2 id="error-title">Processing failed</h2>
+          <h2 id="error-title">{project.source.type === "url" && !project.source.key ? "Download failed" : "Processing failed"}</h2>
           <p role="alert" className="error-reason">
             {project.error?.message ?? "Processing stopped without saying why."}
           </p>
