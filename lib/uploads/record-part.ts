@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/api/errors";
 import { asUser, type UserClaims } from "@/lib/db/as-user";
-import { upsertUploadPart, type UploadPartRow } from "@/lib/db/queries/uploads";
+import { upsertUploadParts, type UploadPartRow } from "@/lib/db/queries/uploads";
 import { partLength } from "@/lib/storage/multipart";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 import { assertStillUploading } from "./sign-parts";
@@ -11,41 +11,42 @@ export function normalizeEtag(etag: string): string {
 }
 
 /**
- * Records a part the client uploaded (number, ETag, size) in the manifest; uploading the
- * same part again replaces its entry. The size must be that part's fixed length.
+ * Records parts the client uploaded (number, ETag, size) in the manifest, one or many at
+ * a time; uploading a part again replaces its entry. Each size must be that part's fixed
+ * length.
  */
-export async function recordUploadPart(
-  params: { claims: UserClaims; uploadId: string; partNumber: number; etag: string; size: number },
+export async function recordUploadParts(
+  params: { claims: UserClaims; uploadId: string; parts: { partNumber: number; etag: string; size: number }[] },
   deps: { now: () => Date } = { now: () => new Date() },
-): Promise<UploadPartRow> {
+): Promise<UploadPartRow[]> {
   const userId = params.claims.sub;
   return asUser(params.claims, async (tx) => {
-    // A shared row lock: a completion claim waits until this part is in the manifest.
+    // A shared row lock: a completion claim waits until these parts are in the manifest.
     const upload = await getUploadOrThrow(tx, { userId, uploadId: params.uploadId, lock: "share" });
     if (upload.method !== "multipart") {
       throw new AppError("bad_request", "This upload is a single PUT; it has no parts to record. Call complete after the PUT.");
     }
     assertStillUploading(upload, deps.now());
-    if (params.partNumber > upload.partCount!) {
-      throw new AppError("validation_failed", `Part ${params.partNumber} does not exist: this upload has ${upload.partCount} parts.`, {
-        field: "partNumber",
-        partCount: upload.partCount,
-      });
+    for (const part of params.parts) {
+      if (part.partNumber > upload.partCount!) {
+        throw new AppError("validation_failed", `Part ${part.partNumber} does not exist: this upload has ${upload.partCount} parts.`, {
+          field: "partNumber",
+          partCount: upload.partCount,
+        });
+      }
+      const expected = partLength(upload.size, upload.partSize!, part.partNumber);
+      if (part.size !== expected) {
+        throw new AppError(
+          "validation_failed",
+          `Part ${part.partNumber} must be exactly ${expected} bytes (every part but the last is ${upload.partSize} bytes); got ${part.size}.`,
+          { field: "size", expected },
+        );
+      }
     }
-    const expected = partLength(upload.size, upload.partSize!, params.partNumber);
-    if (params.size !== expected) {
-      throw new AppError(
-        "validation_failed",
-        `Part ${params.partNumber} must be exactly ${expected} bytes (every part but the last is ${upload.partSize} bytes); got ${params.size}.`,
-        { field: "size", expected },
-      );
-    }
-    return upsertUploadPart(tx, {
+    return upsertUploadParts(tx, {
       userId,
       uploadId: upload.id,
-      partNumber: params.partNumber,
-      etag: normalizeEtag(params.etag),
-      size: params.size,
+      parts: params.parts.map((p) => ({ ...p, etag: normalizeEtag(p.etag) })),
     });
   });
 }

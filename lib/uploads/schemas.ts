@@ -37,11 +37,23 @@ const etag = z
   .max(200, { error: "etag is too long" })
   .regex(/^[\x21-\x7e]+$/, { error: "etag must be the ETag header value as storage returned it" });
 
-export const recordPartBody = z.object({
-  etag,
-  size: z.number({ error: "size is required: the part's size in bytes" }).int().positive(),
-});
+const partSize = z.number({ error: "size is required: the part's size in bytes" }).int().positive();
+
+export const recordPartBody = z.object({ etag, size: partSize });
 export type RecordPartBody = z.infer<typeof recordPartBody>;
+
+export const MAX_PARTS_PER_RECORDING_REQUEST = 1000;
+
+export const recordPartsBody = z.object({
+  parts: z
+    .array(z.object({ partNumber, etag, size: partSize }))
+    .min(1, { error: "parts must list at least one part" })
+    .max(MAX_PARTS_PER_RECORDING_REQUEST, { error: `record at most ${MAX_PARTS_PER_RECORDING_REQUEST} parts per request` })
+    .refine((list) => new Set(list.map((p) => p.partNumber)).size === list.length, {
+      error: "parts must not repeat a part number",
+    }),
+});
+export type RecordPartsBody = z.infer<typeof recordPartsBody>;
 
 export const partNumberParam = z.coerce
   .number({ error: "the part number in the path must be a whole number from 1 to 10000" })

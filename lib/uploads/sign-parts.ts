@@ -3,7 +3,7 @@ import { asUser, type UserClaims } from "@/lib/db/as-user";
 import type { UploadRow } from "@/lib/db/queries/uploads";
 import { env } from "@/lib/env";
 import { partLength } from "@/lib/storage/multipart";
-import { presignPut, presignUploadPart } from "@/lib/storage/presign";
+import { presignPut, presignUploadParts } from "@/lib/storage/presign";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 
 export type SignedPart = { partNumber: number; url: string; size: number; headers?: Record<string, string> };
@@ -48,27 +48,21 @@ export async function signUploadParts(
     );
   }
   const expiresInSeconds = env().UPLOAD_URL_TTL_SECONDS;
-  const parts = await Promise.all(
-    params.partNumbers.map(async (partNumber): Promise<SignedPart> => {
-      if (upload.method === "single") {
-        const url = await presignPut({
-          key: upload.key,
-          contentType: upload.contentType,
-          contentLength: upload.size,
-          expiresInSeconds,
-        });
-        return { partNumber, url, size: upload.size, headers: { "Content-Type": upload.contentType } };
-      }
-      const size = partLength(upload.size, upload.partSize!, partNumber);
-      const url = await presignUploadPart({
-        key: upload.key,
-        storageUploadId: upload.storageUploadId!,
-        partNumber,
-        contentLength: size,
-        expiresInSeconds,
-      });
-      return { partNumber, url, size };
-    }),
-  );
-  return { parts, expiresAt: new Date(now.getTime() + expiresInSeconds * 1000).toISOString() };
+  const expiresAt = new Date(now.getTime() + expiresInSeconds * 1000).toISOString();
+  if (upload.method === "single") {
+    const url = await presignPut({ key: upload.key, contentType: upload.contentType, contentLength: upload.size, expiresInSeconds });
+    return { parts: [{ partNumber: 1, url, size: upload.size, headers: { "Content-Type": upload.contentType } }], expiresAt };
+  }
+  const sized = params.partNumbers.map((partNumber) => ({
+    partNumber,
+    contentLength: partLength(upload.size, upload.partSize!, partNumber),
+  }));
+  const urls = await presignUploadParts({
+    key: upload.key,
+    storageUploadId: upload.storageUploadId!,
+    parts: sized,
+    expiresInSeconds,
+  });
+  const parts = sized.map((part, i): SignedPart => ({ partNumber: part.partNumber, url: urls[i]!, size: part.contentLength }));
+  return { parts, expiresAt };
 }

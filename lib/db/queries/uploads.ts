@@ -87,18 +87,18 @@ export async function listUploadParts(db: Db, params: { userId: string; uploadId
     order by part_number`;
 }
 
-/** Records a received part; a part uploaded again replaces its earlier entry. */
-export async function upsertUploadPart(
+/** Records received parts; a part uploaded again replaces its earlier entry. */
+export async function upsertUploadParts(
   db: Db,
-  params: { userId: string; uploadId: string; partNumber: number; etag: string; size: number },
-): Promise<UploadPartRow> {
-  const [row] = await db<UploadPartRow[]>`
+  params: { userId: string; uploadId: string; parts: { partNumber: number; etag: string; size: number }[] },
+): Promise<UploadPartRow[]> {
+  return db<UploadPartRow[]>`
     insert into upload_parts (upload_id, user_id, part_number, etag, size)
-    values (${params.uploadId}, ${params.userId}, ${params.partNumber}, ${params.etag}, ${params.size})
+    select ${params.uploadId}, ${params.userId}, p."partNumber", p.etag, p.size
+    from jsonb_to_recordset(${db.json(params.parts as never)}) as p("partNumber" integer, etag text, size bigint)
     on conflict (upload_id, part_number)
       do update set etag = excluded.etag, size = excluded.size, recorded_at = now()
     returning part_number as "partNumber", etag, size`;
-  return row!;
 }
 
 export async function deleteUploadParts(db: Db, params: { userId: string; uploadId: string }): Promise<void> {

@@ -36,6 +36,10 @@ describe("another user's upload", () => {
     ["GET /api/uploads/:id", () => routes.status(mallory, upload.uploadId)],
     ["POST /api/uploads/:id/parts", () => routes.signParts(mallory, upload.uploadId, [1])],
     ["PUT /api/uploads/:id/parts/:n", () => routes.recordPart(mallory, upload.uploadId, 1, { etag: '"forged"', size: 5 * MiB })],
+    [
+      "PATCH /api/uploads/:id/parts",
+      () => routes.recordParts(mallory, upload.uploadId, { parts: [{ partNumber: 2, etag: '"forged"', size: 100 }] }),
+    ],
     ["POST /api/uploads/:id/complete", () => routes.complete(mallory, upload.uploadId)],
     ["DELETE /api/uploads/:id", () => routes.abort(mallory, upload.uploadId)],
   ];

@@ -117,6 +117,27 @@ describe("multipart upload through the routes", () => {
     expect(await storedSha256(upload.key)).toBe(sha256(data));
   });
 
+  it("records a batch of parts in one call, and refuses the whole batch when one part has the wrong size", async () => {
+    const upload = await createMultipart();
+    const signed = await routes.signParts(user, upload.uploadId, [1, 2, 3]);
+    const parts: { partNumber: number; etag: string; size: number }[] = [];
+    for (const part of signed.body.parts as { partNumber: number; url: string }[]) {
+      const chunk = data.subarray((part.partNumber - 1) * partSize, part.partNumber * partSize);
+      const put = await putToStorage(part.url, chunk);
+      parts.push({ partNumber: part.partNumber, etag: put.headers.get("etag")!, size: chunk.length });
+    }
+    const refused = await routes.recordParts(user, upload.uploadId, { parts: [parts[0], { ...parts[1], size: 100 }] });
+    expect(refused.status).toBe(422);
+    expect((await routes.status(user, upload.uploadId)).body.receivedParts).toEqual([]);
+
+    const recorded = await routes.recordParts(user, upload.uploadId, { parts });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.parts.map((p: { partNumber: number }) => p.partNumber)).toEqual([1, 2, 3]);
+    expect((await routes.status(user, upload.uploadId)).body).toMatchObject({ receivedParts: [1, 2, 3], receivedBytes: fileSize });
+    expect((await routes.complete(user, upload.uploadId)).body.status).toBe("queued");
+    expect(await storedSha256(upload.key)).toBe(sha256(data));
+  });
+
   it("completes from the parts listed in the request when the manifest is empty", async () => {
     const upload = await createMultipart();
     const signed = await routes.signParts(user, upload.uploadId, [1, 2, 3]);

@@ -67,6 +67,14 @@ export const routes = {
       params: { uploadId, partNumber: String(partNumber) },
       body,
     }),
+  recordParts: (user: TestUser, uploadId: string, body: unknown) =>
+    callRoute(partsRoute.PATCH, {
+      method: "PATCH",
+      path: `/api/uploads/${uploadId}/parts`,
+      headers: user.auth,
+      params: { uploadId },
+      body,
+    }),
   complete: (user: TestUser, uploadId: string, body?: unknown) =>
     callRoute(completeRoute.POST, {
       method: "POST",

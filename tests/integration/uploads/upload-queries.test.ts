@@ -8,7 +8,7 @@ import {
   insertUploadProject,
   listUploadParts,
   releaseUploadClaim,
-  upsertUploadPart,
+  upsertUploadParts,
 } from "@/lib/db/queries/uploads";
 import { randomUUID } from "node:crypto";
 import { createTestUser, type TestUser } from "../../support/users";
@@ -65,8 +65,8 @@ describe("upload queries against Postgres", () => {
     const owner = await createTestUser("manifest");
     const upload = await newUpload(owner);
     await asUser(owner.claims, async (tx) => {
-      await upsertUploadPart(tx, { userId: owner.id, uploadId: upload.id, partNumber: 1, etag: '"first"', size: 10 });
-      await upsertUploadPart(tx, { userId: owner.id, uploadId: upload.id, partNumber: 1, etag: '"second"', size: 10 });
+      await upsertUploadParts(tx, { userId: owner.id, uploadId: upload.id, parts: [{ partNumber: 1, etag: '"first"', size: 10 }] });
+      await upsertUploadParts(tx, { userId: owner.id, uploadId: upload.id, parts: [{ partNumber: 1, etag: '"second"', size: 10 }] });
     });
     const parts = await asUser(owner.claims, (tx) => listUploadParts(tx, { userId: owner.id, uploadId: upload.id }));
     expect(parts).toEqual([{ partNumber: 1, etag: '"second"', size: 10 }]);
@@ -76,7 +76,9 @@ describe("upload queries against Postgres", () => {
     const owner = await createTestUser("owner");
     const other = await createTestUser("other");
     const upload = await newUpload(owner);
-    await asUser(owner.claims, (tx) => upsertUploadPart(tx, { userId: owner.id, uploadId: upload.id, partNumber: 1, etag: '"e"', size: 1 }));
+    await asUser(owner.claims, (tx) =>
+      upsertUploadParts(tx, { userId: owner.id, uploadId: upload.id, parts: [{ partNumber: 1, etag: '"e"', size: 1 }] }),
+    );
     expect(await asUser(other.claims, (tx) => getUpload(tx, { userId: owner.id, uploadId: upload.id }))).toBeNull();
     expect(await asUser(other.claims, (tx) => listUploadParts(tx, { userId: owner.id, uploadId: upload.id }))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { withUser } from "@/lib/api/with-user";
 import { parseUploadId } from "@/lib/uploads/get-upload-or-throw";
-import { recordUploadPart } from "@/lib/uploads/record-part";
+import { recordUploadParts } from "@/lib/uploads/record-part";
 import { partNumberParam, recordPartBody } from "@/lib/uploads/schemas";
 
 // PUT /api/uploads/:uploadId/parts/:partNumber — record an uploaded part in the manifest
@@ -8,5 +8,6 @@ export const PUT = withUser<{ uploadId: string; partNumber: string }>(async (req
   const uploadId = parseUploadId(params.uploadId);
   const partNumber = partNumberParam.parse(params.partNumber);
   const { etag, size } = recordPartBody.parse(await request.json());
-  return Response.json(await recordUploadPart({ claims, uploadId, partNumber, etag, size }));
+  const [recorded] = await recordUploadParts({ claims, uploadId, parts: [{ partNumber, etag, size }] });
+  return Response.json(recorded);
 });
