@@ -1,0 +1,344 @@
+// `npm run bench uploads [--size-mib=1024] [--small-mib=256] [--concurrency=6] [--sign-batch=32] [--record-batch=32] [--skip-build]`
+//
+// Uploads a generated video-shaped file through the real app (`next build` + `next start`,
+// a separate process) to the local S3-protocol server, and prints side by side:
+//   (a) the app process's CPU seconds and peak RSS growth for a direct upload (presigned
+//       URLs, the app only signs and verifies) and for the baseline route that streams the
+//       same bytes through the app (PUT /api/bench/proxy-upload, served with BENCH_ROUTES);
+//       both at two sizes, to show whether memory grows with the file;
+//   (b) multipart goodput (create → parts → verified completion) ÷ one raw presigned PUT of
+//       the same bytes to the same storage.
+import { spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { startServices } from "../support/local-services";
+import { measureProcess, type ResourceUse } from "./_process-stats";
+import { startEventSink } from "./_event-sink";
+import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { freePort } from "@/lib/local-stack/ports";
+import { startNextApp } from "@/lib/local-stack/next-app";
+import { deleteObject } from "@/lib/storage/objects";
+import { presignPut } from "@/lib/storage/presign";
+
+const MiB = 1024 * 1024;
+
+type Options = {
+  sizeMiB: number;
+  smallMiB: number;
+  concurrency: number;
+  signBatch: number;
+  recordBatch: number;
+  rounds: number;
+  skipBuild: boolean;
+};
+
+function parseOptions(args: string[]): Options {
+  const value = (name: string, fallback: number) => {
+    const arg = args.find((a) => a.startsWith(`--${name}=`));
+    const parsed = arg ? Number(arg.split("=")[1]) : fallback;
+    if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive whole number`);
+    return parsed;
+  };
+  return {
+    sizeMiB: value("size-mib", 1024),
+    smallMiB: value("small-mib", 256),
+    concurrency: value("concurrency", 6),
+    signBatch: value("sign-batch", 32),
+    recordBatch: value("record-batch", 32),
+    rounds: value("rounds", 2),
+    skipBuild: args.includes("--skip-build"),
+  };
+}
+
+/** A file that starts like an MP4 (so completion's sniffing accepts it), written in 16 MiB blocks. */
+async function writeBenchFile(file: string, size: number): Promise<void> {
+  const block = randomBytes(16 * MiB);
+  Buffer.from([0, 0, 0, 0x18, ...Buffer.from("ftypisom"), 0, 0, 2, 0, ...Buffer.from("isommp42")]).copy(block, 0);
+  const handle = await open(file, "w");
+  try {
+    for (let written = 0; written < size; written += block.length) {
+      await handle.write(block, 0, Math.min(block.length, size - written));
+      block.writeUInt32BE(written, 64);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+const fileStream = (file: string, size: number) =>
+  Readable.toWeb(createReadStream(file, { start: 0, end: size - 1, highWaterMark: 16 * MiB })) as ReadableStream<Uint8Array>;
+
+class Api {
+  calls = 0;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async call<T>(method: string, pathname: string, body?: unknown, expected = [200, 201]): Promise<T> {
+    this.calls++;
+    const response = await fetch(`${this.baseUrl}${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!expected.includes(response.status)) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+}
+
+type Created = { uploadId: string; key: string; method: "single" | "multipart"; url?: string; headers?: Record<string, string>; partSize?: number; partCount?: number };
+
+/**
+ * What a browser client does: create, PUT the bytes to presigned URLs (parts in parallel,
+ * URLs signed on demand in batches), record finished parts in the manifest in batches so
+ * an interrupted upload can resume, then complete.
+ */
+async function uploadDirect(
+  api: Api,
+  file: FileHandle,
+  filePath: string,
+  size: number,
+  options: Options,
+): Promise<{ key: string; completionSeconds: number }> {
+  const created = await api.call<Created>("POST", "/api/uploads", { filename: "bench.mp4", size, contentType: "video/mp4" });
+  if (created.method === "single") {
+    const put = await fetch(created.url!, {
+      method: "PUT",
+      body: fileStream(filePath, size),
+      headers: { ...created.headers, "content-length": String(size) },
+      duplex: "half",
+    } as RequestInit);
+    if (!put.ok) throw new Error(`PUT → ${put.status}`);
+  } else {
+    const partSize = created.partSize!;
+    const partCount = created.partCount!;
+    const partsPath = `/api/uploads/${created.uploadId}/parts`;
+    const signed = new Map<number, string>();
+    let nextToSign = 1;
+    let signing: Promise<void> | null = null;
+    const signBatch = async () => {
+      const partNumbers = Array.from({ length: Math.min(options.signBatch, partCount - nextToSign + 1) }, (_, i) => nextToSign + i);
+      nextToSign += partNumbers.length;
+      const batch = await api.call<{ parts: { partNumber: number; url: string }[] }>("POST", partsPath, { partNumbers });
+      for (const part of batch.parts) signed.set(part.partNumber, part.url);
+    };
+    const urlFor = async (partNumber: number) => {
+      while (!signed.has(partNumber)) {
+        signing ??= signBatch().finally(() => (signing = null));
+        await signing;
+      }
+      return signed.get(partNumber)!;
+    };
+    let pending: { partNumber: number; etag: string; size: number }[] = [];
+    const recordings: Promise<unknown>[] = [];
+    const flush = () => {
+      if (pending.length === 0) return;
+      recordings.push(api.call("PATCH", partsPath, { parts: pending }));
+      pending = [];
+    };
+    let next = 1;
+    const worker = async () => {
+      const buffer = Buffer.allocUnsafe(partSize);
+      for (let partNumber = next++; partNumber <= partCount; partNumber = next++) {
+        const url = await urlFor(partNumber);
+        const length = Math.min(partSize, size - (partNumber - 1) * partSize);
+        await file.read(buffer, 0, length, (partNumber - 1) * partSize);
+        const put = await fetch(url, { method: "PUT", body: buffer.subarray(0, length) });
+        if (!put.ok) throw new Error(`PUT part ${partNumber} → ${put.status}`);
+        pending.push({ partNumber, etag: put.headers.get("etag")!, size: length });
+        if (pending.length >= options.recordBatch) flush();
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    flush();
+    await Promise.all(recordings);
+  }
+  const completionStarted = performance.now();
+  const completed = await api.call<{ status: string }>("POST", `/api/uploads/${created.uploadId}/complete`);
+  if (completed.status !== "queued") throw new Error(`completion answered ${completed.status}`);
+  return { key: created.key, completionSeconds: (performance.now() - completionStarted) / 1000 };
+}
+
+/** The baseline: the same bytes streamed through the app to storage. */
+async function uploadProxied(baseUrl: string, token: string, filePath: string, size: number): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/bench/proxy-upload`, {
+    method: "PUT",
+    body: fileStream(filePath, size),
+    headers: { authorization: `Bearer ${token}`, "content-length": String(size) },
+    duplex: "half",
+  } as RequestInit);
+  if (response.status !== 201) throw new Error(`proxy upload → ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
+/** One presigned PUT of the whole file straight to storage: the fastest the storage takes these bytes. */
+async function rawPut(filePath: string, size: number): Promise<{ key: string; seconds: number }> {
+  const key = `bench/raw-${randomUUID()}.mp4`;
+  const url = await presignPut({ key, contentType: "video/mp4", contentLength: size, expiresInSeconds: 3600 });
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: "PUT",
+    body: fileStream(filePath, size),
+    headers: { "content-type": "video/mp4", "content-length": String(size) },
+    duplex: "half",
+  } as RequestInit);
+  if (!response.ok) throw new Error(`raw PUT → ${response.status}`);
+  return { key, seconds: (performance.now() - started) / 1000 };
+}
+
+const mib = (bytes: number) => bytes / MiB;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const sizeLabel = (bytes: number) => (bytes % (1024 * MiB) === 0 ? `${bytes / (1024 * MiB)} GiB` : `${mib(bytes)} MiB`);
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const large = options.sizeMiB * MiB;
+  const small = options.smallMiB * MiB;
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-bench-"));
+  const filePath = path.join(tmp, "bench.mp4");
+  console.log(`Writing a ${sizeLabel(large)} test file to ${filePath}…`);
+  await writeBenchFile(filePath, large);
+
+  const services = await startServices({ appOrigin: baseUrl });
+  const sink = await startEventSink();
+  setEnvForProcess(services.env);
+  const appEnv: Record<string, string | undefined> = {
+    ...processEnvironment(),
+    ...services.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    BENCH_ROUTES: "true",
+    // Completion sends its real event, to a sink: the pipeline would otherwise start on the
+    // benchmark's bytes inside the app and blur what the upload itself costs.
+    INNGEST_MODE: "dev",
+    INNGEST_DEV_SERVER_URL: sink.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  let stopApp: (() => Promise<void>) | undefined;
+  const file = await open(filePath, "r");
+  try {
+    if (!options.skipBuild) {
+      console.log("Building the app (next build)…");
+      const build = spawnSync(path.join(process.cwd(), "node_modules/.bin/next"), ["build"], {
+        env: appEnv as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+      });
+      if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+    }
+    const app = await startNextApp({ mode: "start", port, env: appEnv, output: "inherit" });
+    stopApp = app.stop;
+    const pid = app.child.pid!;
+    const login = await fetch(`${baseUrl}/api/auth/dev-login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: `bench-${randomUUID()}@example.com` }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const api = new Api(baseUrl, accessToken);
+
+    // Warm-up: load every route involved and let the JIT settle, so the figures are the
+    // steady cost of an upload rather than the first request's module loading.
+    console.log("Warming up the routes…");
+    for (const key of [
+      (await uploadDirect(api, file, filePath, MiB, options)).key,
+      (await uploadDirect(api, file, filePath, 80 * MiB, options)).key,
+      await uploadProxied(baseUrl, accessToken, filePath, 80 * MiB),
+    ]) {
+      await deleteObject(key);
+    }
+
+    const rows: { label: string; size: number; use: ResourceUse }[] = [];
+    const directRequests = new Map<number, number>();
+    for (const size of [small, large]) {
+      console.log(`Measuring ${sizeLabel(size)}: direct, then proxied…`);
+      const callsBefore = api.calls;
+      const direct = await measureProcess(pid, () => uploadDirect(api, file, filePath, size, options));
+      rows.push({ label: "direct: presigned multipart", size, use: direct.use });
+      directRequests.set(size, api.calls - callsBefore);
+      await deleteObject(direct.result.key);
+      const proxied = await measureProcess(pid, () => uploadProxied(baseUrl, accessToken, filePath, size));
+      rows.push({ label: "baseline: proxied via app", size, use: proxied.use });
+      await deleteObject(proxied.result);
+    }
+    // Goodput: raw PUTs and multipart uploads of the same bytes, alternated so that load from
+    // anything else on the machine falls on both; the best of each is compared.
+    const rawRuns: number[] = [];
+    const multipartRuns: { seconds: number; completionSeconds: number }[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      console.log(`Goodput round ${round}/${options.rounds} (${sizeLabel(large)}): one raw PUT, then a multipart upload…`);
+      const raw = await rawPut(filePath, large);
+      rawRuns.push(raw.seconds);
+      await deleteObject(raw.key);
+      const started = performance.now();
+      const multipart = await uploadDirect(api, file, filePath, large, options);
+      multipartRuns.push({ seconds: (performance.now() - started) / 1000, completionSeconds: multipart.completionSeconds });
+      await deleteObject(multipart.key);
+    }
+    const raw = { seconds: Math.min(...rawRuns) };
+    const bestMultipart = multipartRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const find = (label: string, size: number) => rows.find((r) => r.label.startsWith(label) && r.size === size)!.use;
+    const directLarge = find("direct", large);
+    const proxiedLarge = find("baseline", large);
+    const directSmall = find("direct", small);
+    const cpuRatio = directLarge.cpuSeconds / proxiedLarge.cpuSeconds;
+    const rssLarge = mib(directLarge.peakRssGrowthBytes);
+    const rssSmall = mib(directSmall.peakRssGrowthBytes);
+    const multipartGoodput = mib(large) / bestMultipart.seconds;
+    const rawGoodput = mib(large) / raw.seconds;
+    const goodputRatio = multipartGoodput / rawGoodput;
+    const transferGoodput = mib(large) / (bestMultipart.seconds - bestMultipart.completionSeconds);
+    const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+
+    const lines = [
+      "",
+      `ClipCrafter upload benchmark — next start (pid ${pid}) → s3rver on this machine, ${options.concurrency} parallel part PUTs, ` +
+        `part URLs signed ${options.signBatch} at a time, parts recorded ${options.recordBatch} at a time`,
+      "",
+      `${"path".padEnd(30)}${"size".padStart(9)}${"app CPU s".padStart(11)}${"peak RSS +MiB".padStart(15)}${"wall s".padStart(9)}${"MiB/s".padStart(9)}`,
+      ...rows.map(
+        (r) =>
+          `${r.label.padEnd(30)}${sizeLabel(r.size).padStart(9)}${fmt(r.use.cpuSeconds).padStart(11)}${fmt(mib(r.use.peakRssGrowthBytes), 1).padStart(15)}${fmt(r.use.wallSeconds).padStart(9)}${fmt(mib(r.size) / r.use.wallSeconds, 0).padStart(9)}`,
+      ),
+      `${"raw single PUT to storage".padEnd(30)}${sizeLabel(large).padStart(9)}${"—".padStart(11)}${"—".padStart(15)}${fmt(raw.seconds).padStart(9)}${fmt(rawGoodput, 0).padStart(9)}   best of ${rawRuns.map((t) => fmt(t)).join(", ")} s`,
+      `${"multipart via the API".padEnd(30)}${sizeLabel(large).padStart(9)}${"—".padStart(11)}${"—".padStart(15)}${fmt(bestMultipart.seconds).padStart(9)}${fmt(multipartGoodput, 0).padStart(9)}   best of ${multipartRuns.map((r) => fmt(r.seconds)).join(", ")} s`,
+      "",
+      `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds, 2)} s ÷ ${fmt(proxiedLarge.cpuSeconds, 2)} s = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
+      `    the direct upload made ${directRequests.get(large)} app requests (${sizeLabel(large)}) and ${directRequests.get(small)} (${sizeLabel(small)}): ` +
+        `create, part-URL batches, manifest batches, complete`,
+      `    per extra ${sizeLabel(large - small)} (${sizeLabel(small)} → ${sizeLabel(large)}): direct +${fmt((directLarge.cpuSeconds - directSmall.cpuSeconds) * 1000, 0)} ms, ` +
+        `proxied +${fmt((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000, 0)} ms ` +
+        `(${fmt(((directLarge.cpuSeconds - directSmall.cpuSeconds) / (proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds)) * 100, 1)}%); ` +
+        `the rest of the direct figure is the per-upload cost of its app requests`,
+      `    app peak RSS growth, direct: ${fmt(rssSmall, 1)} MiB (${sizeLabel(small)}), ${fmt(rssLarge, 1)} MiB (${sizeLabel(large)}); ` +
+        `proxied: ${fmt(mib(find("baseline", small).peakRssGrowthBytes), 1)} / ${fmt(mib(proxiedLarge.peakRssGrowthBytes), 1)} MiB   ` +
+        `target ≤ 20 MiB, not growing with size   ${verdict(Math.max(rssSmall, rssLarge) <= 20)}`,
+      `(b) multipart goodput ÷ raw PUT (${sizeLabel(large)}), create → verified completion: ${fmt(multipartGoodput, 0)} ÷ ${fmt(rawGoodput, 0)} MiB/s = ${fmt(goodputRatio, 2)}   target ≥ 0.9   ${verdict(goodputRatio >= 0.9)}`,
+      `    of which completion took ${fmt(bestMultipart.completionSeconds)} s (storage assembling the parts, then HEAD + sniff + queue); ` +
+        `without it: ${fmt(transferGoodput, 0)} MiB/s = ${fmt(transferGoodput / rawGoodput, 2)} × raw PUT`,
+      `    video/process events received: ${sink.events.filter((e) => e.name === "video/process").length} (one per direct upload, warm-up included)`,
+    ];
+    console.log(lines.join("\n"));
+    const resultsDir = path.join(process.cwd(), "bench-results");
+    await mkdir(resultsDir, { recursive: true });
+    await writeFile(
+      path.join(resultsDir, "uploads.json"),
+      JSON.stringify({ at: new Date().toISOString(), options, rows, rawRuns, multipartRuns, cpuRatio, rssSmall, rssLarge, goodputRatio }, null, 2),
+    );
+  } finally {
+    await file.close();
+    await stopApp?.();
+    await sink.stop();
+    await services.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
