@@ -111,4 +111,22 @@ describe("accessibility of the upload and projects pages", () => {
       expect(await layoutShift(page), path).toBeLessThan(0.02);
     }
   });
+
+  it("loads the pages without errors in the console (hydration included)", async () => {
+    const errors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    const [user] = await db()<{ id: string }[]>`select id from auth.users where email = ${email}`;
+    const [project] = await db()<{ id: string }[]>`
+      insert into projects (user_id, title, status, stage, progress, source_type)
+      values (${user!.id}, 'On its way', 'processing', 'transcode', 30, 'upload') returning id`;
+    for (const path of ["/upload", "/projects", `/projects/${project!.id}`]) {
+      await page.goto(appUrl(path));
+      await page.waitForLoadState("networkidle").catch(() => undefined);
+      await page.waitForTimeout(1000);
+    }
+    expect(errors).toEqual([]);
+  });
 });
