@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
+import { pinnedRequestOptions } from "./pinned-request";
 import { checkFetchTarget, UrlRefusedError, type CheckedTarget, type Resolver } from "./ssrf-guard";
 
 export type GuardOptions = {
@@ -22,35 +22,19 @@ export class FetchFailedError extends Error {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Connects only to the address the guard checked: the lookup never asks DNS again. */
-function pinnedLookup(target: CheckedTarget): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as unknown as LookupFunction;
-}
-
 function requestOnce(target: CheckedTarget, options: GuardOptions): Promise<IncomingMessage> {
   const { url } = target;
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.request(
-      {
-        protocol: url.protocol,
-        hostname: target.hostname,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
+      pinnedRequestOptions(target, {
         method: "GET",
         headers: {
-          host: url.host,
           "user-agent": "ClipCrafter/1.0 (video import)",
           accept: "video/*, application/octet-stream;q=0.9, */*;q=0.1",
         },
-        lookup: pinnedLookup(target),
-        agent: false,
         signal: options.signal,
-        ...(url.protocol === "https:" ? { servername: target.hostname } : {}),
-      },
+      }),
       (response) => {
         clearTimeout(connectTimer);
         resolve(response);

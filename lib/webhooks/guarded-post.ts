@@ -1,7 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
-import ipaddr from "ipaddr.js";
+import { pinnedRequestOptions } from "@/lib/imports/pinned-request";
 import type { CheckedTarget, Resolver } from "@/lib/imports/ssrf-guard";
 import { checkEndpointUrl } from "./check-endpoint-url";
 
@@ -20,13 +19,6 @@ export class PostFailedError extends Error {
 }
 
 const RESPONSE_BODY_LIMIT = 2048;
-
-function pinnedLookup(target: CheckedTarget): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as unknown as LookupFunction;
-}
 
 function readBeginning(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -64,24 +56,15 @@ function postTo(target: CheckedTarget, params: { headers: Record<string, string>
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.request(
-      {
-        protocol: url.protocol,
-        hostname: target.hostname,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
+      pinnedRequestOptions(target, {
         method: "POST",
         headers: {
           ...params.headers,
-          host: url.host,
           "content-type": "application/json",
           "content-length": String(Buffer.byteLength(params.body)),
           "user-agent": "ClipCrafter-Webhooks/1.0",
         },
-        lookup: pinnedLookup(target),
-        agent: false,
-        // TLS names the host it was given, never a bare address.
-        ...(url.protocol === "https:" && !ipaddr.isValid(target.hostname) ? { servername: target.hostname } : {}),
-      },
+      }),
       (response) => {
         void readBeginning(response).then((body) => {
           clearTimeout(timer);
