@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { AppError } from "@/lib/api/errors";
 import { requireUser } from "@/lib/auth/current-user";
 import { getProjectDetailsOrThrow } from "@/lib/projects/get-project-details";
@@ -9,7 +10,8 @@ import { ProjectView } from "./project-view";
 
 export const dynamic = "force-dynamic";
 
-async function load(id: string): Promise<ProjectDetails> {
+// One load per request for both the page and its title.
+const load = cache(async (id: string): Promise<ProjectDetails> => {
   const { claims } = await requireUser();
   try {
     return await getProjectDetailsOrThrow(claims, parseProjectId(id));
@@ -17,7 +19,7 @@ async function load(id: string): Promise<ProjectDetails> {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-}
+});
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const project = await load((await params).id);

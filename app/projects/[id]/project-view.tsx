@@ -15,6 +15,20 @@ import { RenameProject } from "./rename-project";
 
 const settledStatuses = ["ready", "error", "canceled", "expired"];
 
+/**
+ * Every update carries freshly signed media links; keep the ones already on the page while
+ * the media is the same, so the player does not reload mid-playback for a new signature.
+ */
+function keepMediaLinks(current: ProjectDetails, next: ProjectDetails): ProjectDetails {
+  if (!current.playbackUrl || next.status !== current.status) return next;
+  return {
+    ...next,
+    playbackUrl: current.playbackUrl,
+    thumbnailUrl: current.thumbnailUrl,
+    clips: current.clips.length === next.clips.length ? current.clips : next.clips,
+  };
+}
+
 export function ProjectView({ initial }: { initial: ProjectDetails }) {
   const router = useRouter();
   const [project, setProject] = useState(initial);
@@ -23,17 +37,7 @@ export function ProjectView({ initial }: { initial: ProjectDetails }) {
   const [retryError, setRetryError] = useState<string | null>(null);
   const settled = settledStatuses.includes(project.status);
 
-  useLiveProject(
-    project,
-    (next) =>
-      // Keep the links already on the page while nothing about the media changed, so the
-      // player does not reload for a fresh signature.
-      setProject((current) =>
-        current.playbackUrl && next.status === current.status ? { ...next, playbackUrl: current.playbackUrl, thumbnailUrl: current.thumbnailUrl, clips: current.clips.length === next.clips.length ? current.clips : next.clips } : next,
-      ),
-    () => setDeleted(true),
-    settled,
-  );
+  useLiveProject(project, (next) => setProject((current) => keepMediaLinks(current, next)), () => setDeleted(true), settled);
 
   async function retry() {
     setRetrying(true);
