@@ -74,7 +74,9 @@ export function UploadPanel({ userId, maxFileBytes }: { userId: string; maxFileB
           <ul className="unfinished-list">
             {queue.unfinished.map((u) => (
               <li key={u.uploadId}>
-                <span className="file-name">{u.name}</span> <span className="muted">({formatBytes(u.size)})</span>
+                <span>
+                  <span className="file-name">{u.name}</span> <span className="muted">({formatBytes(u.size)})</span>
+                </span>
                 <span className="row-actions">
                   <button type="button" className="secondary" onClick={() => inputRef.current?.click()}>
                     Choose file to resume
