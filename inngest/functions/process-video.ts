@@ -5,7 +5,7 @@ import { env, processingJobEnv } from "@/lib/env";
 import { checkSource } from "@/lib/processing/check-source";
 import { checkUsage } from "@/lib/processing/check-usage";
 import { deleteOriginal, finalizeProject } from "@/lib/processing/finalize-project";
-import { makeClip } from "@/lib/processing/make-clip";
+import { makeClips } from "@/lib/processing/make-clips";
 import { makeThumbnail } from "@/lib/processing/make-thumbnail";
 import { makeWebMp4 } from "@/lib/processing/make-web-mp4";
 import { probeSource } from "@/lib/processing/probe-source";
@@ -62,9 +62,7 @@ export const processVideoFunction = inngest.createFunction(
     const clips = await step.run("select-clips", () =>
       selectClips(db(), claim, { durationSeconds: media.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
-    for (const clip of clips) {
-      await step.run(`make-clip-${clip.position}`, () => makeClip(db(), claim, { playbackKey: webMp4.key, clip, clipCount: clips.length }));
-    }
+    await step.run("make-clips", () => makeClips(db(), claim, { playbackKey: webMp4.key, clips }));
 
     await step.run("finalize", () =>
       finalizeProject(db(), claim, { clips, method: webMp4.method, now: new Date() }),

@@ -32,8 +32,8 @@ export type MediaToolRun = {
   tool: "ffmpeg" | "ffprobe";
   args: string[];
   timeoutMs: number;
-  /** A file the tool writes: polled while it runs and killed when it grows past maxBytes. */
-  output?: { path: string; maxBytes: number };
+  /** Files the tool writes: polled while it runs, killed when one grows past its maxBytes. */
+  outputs?: { path: string; maxBytes: number }[];
   /** Receives stdout as it arrives (ffmpeg `-progress pipe:1`, raw samples). */
   onStdout?: (chunk: Buffer) => void;
   /** Collects stdout up to this many bytes (ffprobe JSON). */
@@ -68,15 +68,19 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
       child.kill("SIGKILL");
     };
     const timer = setTimeout(() => kill("timeout"), run.timeoutMs);
-    const poll = run.output
-      ? setInterval(() => {
-          stat(run.output!.path)
-            .then((s) => {
-              if (s.size > run.output!.maxBytes) kill("output_too_large");
-            })
-            .catch(() => {});
-        }, OUTPUT_POLL_MS)
-      : undefined;
+    const outputs = run.outputs ?? [];
+    const oversized = async () => {
+      const sizes = await Promise.all(outputs.map((o) => stat(o.path).then((s) => s.size).catch(() => 0)));
+      return outputs.some((o, i) => sizes[i]! >= o.maxBytes);
+    };
+    const poll =
+      outputs.length > 0
+        ? setInterval(() => {
+            void oversized().then((over) => {
+              if (over) kill("output_too_large");
+            });
+          }, OUTPUT_POLL_MS)
+        : undefined;
 
     child.stdout.on("data", (chunk: Buffer) => {
       run.onStdout?.(chunk);
@@ -96,11 +100,8 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       const stderrTail = redactText(stderr, run.redact);
-      if (!failure && run.output) {
-        const size = await stat(run.output.path).then((s) => s.size).catch(() => 0);
-        // ffmpeg's own -fs stops writing at the cap and exits 0: reaching it means truncated.
-        if (size >= run.output.maxBytes) failure = "output_too_large";
-      }
+      // ffmpeg's own -fs stops writing at the cap and exits 0: reaching it means truncated.
+      if (!failure && (await oversized())) failure = "output_too_large";
       if (!failure && code !== 0) failure = "failed";
       if (failure) {
         reject(new MediaToolError(failure, run.tool, stderrTail, code));

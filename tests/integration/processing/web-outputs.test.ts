@@ -144,6 +144,24 @@ describe("process-video on the videos people upload", () => {
     }
   });
 
+  it("re-encodes a clip that cannot start on a keyframe when the upload has almost none", async () => {
+    // One keyframe, at the start (a screen recorder's endless GOP); the loud part is 35–50 s.
+    const media = await h264AacMp4({ seconds: 60, width: 160, height: 120, keyframeSeconds: 100, loud: [35, 50] });
+    const { projectId } = await queuedProject(user.id, media);
+
+    const { result } = await testEngine(projectId, user.id).execute();
+
+    expect(result).toMatchObject({ status: "ready", method: "remux" });
+    const chosen = (await timeline(projectId)).find((e) => e.kind === "stage_completed" && e.data.stage === "clips")!.data.clips;
+    const encoded = chosen.find((c: { copy: boolean }) => !c.copy);
+    expect(encoded).toBeDefined();
+    expect(encoded.startSeconds).toBeGreaterThan(0);
+    const clip = (await clipRows(projectId)).find((c) => c.position === encoded.position)!;
+    const probed = await probeStored(clip.key);
+    expect(probed.streams.find((s) => s.codec_type === "video")?.codec_name).toBe("h264");
+    expect(Number(probed.format.duration)).toBeCloseTo(clip.endSeconds - clip.startSeconds, 0);
+  });
+
   it("transcodes a VP9/Opus WebM to H.264/AAC, with ffmpeg's progress reaching the project row at a bounded rate", async () => {
     const { projectId } = await queuedProject(user.id, await vp9OpusWebm({ seconds: 30, fps: 30 }));
 
