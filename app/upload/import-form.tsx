@@ -1,15 +1,23 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { importsApi } from "@/lib/api-client/imports";
+import { projectsApi } from "@/lib/api-client/projects";
 import { ApiError } from "@/lib/api-client/request";
 import { announceUsageChanged } from "../usage-meter";
+
+// How long the form keeps watching a fresh import: long enough to catch what fails at
+// once (a web page, a refused redirect, an unreachable server); slower downloads are
+// followed on the project page.
+const WATCH_MS = 30_000;
+const WATCH_INTERVAL_MS = 1000;
 
 export function ImportForm() {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<{ projectId: string; url: string } | null>(null);
+  const [downloaded, setDownloaded] = useState(false);
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
@@ -20,6 +28,7 @@ export function ImportForm() {
     const url = String(new FormData(form).get("url") ?? "").trim();
     setError(null);
     setStarted(null);
+    setDownloaded(false);
     if (!url) {
       setError("Paste the link of a video first.");
       return;
@@ -36,6 +45,34 @@ export function ImportForm() {
       setPending(false);
     }
   }
+
+  // The link is checked before the import starts, but some refusals can only come from
+  // the download itself; those are shown here, next to the field, not only on the project.
+  useEffect(() => {
+    if (!started) return;
+    let stopped = false;
+    const deadline = Date.now() + WATCH_MS;
+    const watch = async () => {
+      while (!stopped && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, WATCH_INTERVAL_MS));
+        const project = await projectsApi.get(started.projectId).catch(() => null);
+        if (stopped || !project) continue;
+        if (project.status === "error") {
+          setError(project.error?.message ?? "The link could not be imported.");
+          setStarted(null);
+          return;
+        }
+        if (project.status !== "uploading") {
+          setDownloaded(true);
+          return;
+        }
+      }
+    };
+    void watch();
+    return () => {
+      stopped = true;
+    };
+  }, [started]);
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
@@ -63,7 +100,7 @@ export function ImportForm() {
       </p>
       {started && (
         <p className="notice notice-ok" role="status">
-          Import started.{" "}
+          {downloaded ? "Import started: downloaded and queued for processing." : "Import started."}{" "}
           <Link href={`/projects/${started.projectId}`}>Follow its progress on the project page</Link>.
         </p>
       )}

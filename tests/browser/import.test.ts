@@ -18,6 +18,7 @@ describe("importing a video from a pasted link", () => {
     makeSmallVideo(video);
     const bytes = readFileSync(video);
     server = await startFixtureServer((req, res) => {
+      if (req.url === "/watch") return res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>a player</body></html>");
       if (req.url === "/media/later.mp4" && !laterIsUp) return res.writeHead(503).end();
       if (req.url !== "/media/clip.mp4" && req.url !== "/media/later.mp4") return res.writeHead(404).end();
       res.writeHead(200, { "Content-Type": "video/mp4", "Content-Length": bytes.length });
@@ -41,6 +42,14 @@ describe("importing a video from a pasted link", () => {
     await expect.poll(async () => ((await error.textContent()) ?? "").length, { timeout: 15_000 }).toBeGreaterThan(5);
     expect(await field.getAttribute("aria-invalid")).toBe("true");
     expect(await field.getAttribute("aria-describedby")).toContain(await error.getAttribute("id"));
+  });
+
+  it("says next to the field when a link is a web page rather than a video file", async () => {
+    await page.goto(appUrl("/upload"));
+    await page.getByLabel("Video link").fill(server.url("/watch"));
+    await page.getByRole("button", { name: "Import" }).click();
+    const error = page.locator("form .field-error");
+    await expect.poll(async () => (await error.textContent()) ?? "", { timeout: 30_000 }).toMatch(/this link is a web page, not a video file/i);
   });
 
   it("downloads a link served by a local server and the project reaches ready", async () => {
