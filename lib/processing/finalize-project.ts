@@ -1,4 +1,5 @@
 import type { Db, Sql } from "@/lib/db/client";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { deleteClipsFrom, getProcessingProject, markProjectReady, recordUsage, type RunClaim } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { deleteObject } from "@/lib/storage/objects";
@@ -31,7 +32,7 @@ export async function finalizeProject(
       });
     }
     await enterStage(db, claim, "finalize");
-    return db.begin(async (tx): Promise<Finalized> => {
+    const finalized = await db.begin(async (tx): Promise<Finalized> => {
       await deleteClipsFrom(tx, { projectId: claim.projectId, userId: claim.userId, position: params.clips.length + 1 });
       if (!(await markProjectReady(tx, claim))) throw new RunNoLongerHoldsProject(claim.projectId);
       const usageCounted = await recordUsage(tx, { projectId: claim.projectId, userId: claim.userId, at: params.now });
@@ -45,6 +46,9 @@ export async function finalizeProject(
       });
       return { ready: true, usageCounted };
     });
+    // The transition wrote its webhook notification in the transaction; send it now.
+    await sendStatusChangeEvents(claim.projectId);
+    return finalized;
   });
 }
 

@@ -21,6 +21,7 @@ import { normalizeEtag } from "./record-part";
 import type { VideoContainer } from "./sniff-container";
 import { PART_LIST_REJECTED, storageErrorName } from "./storage-errors";
 import { notAVideoMessage, verifyStoredVideo } from "./verify-stored-video";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 
 // Completion writes the outbox, which only the server may write, so it runs on the
 // server's connection rather than as the user; every query still filters by owner.
@@ -222,6 +223,7 @@ async function failClaimedUpload(
     const ours = await markUploadFailed(tx, { userId: upload.userId, uploadId: upload.id, claimedAt, code, message });
     if (ours) await failProject(tx, { projectId: upload.projectId, userId: upload.userId, code, message, data: { uploadId: upload.id } });
   });
+  await sendStatusChangeEvents(upload.projectId);
   if (options.deleteObject) {
     await deleteObject(upload.key).catch((error: unknown) =>
       log.warn("refused_upload_delete_failed", { uploadId: upload.id, key: upload.key, error }),
