@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { headObject } from "@/lib/storage/objects";
@@ -36,7 +36,6 @@ let scratchRoot: string;
 beforeAll(async () => {
   scratchRoot = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-web-"));
   setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
-  user = await createTestUser("web-outputs");
   // Records every change of a project's progress with the time it was written.
   await db().unsafe(`
     create table if not exists test_progress_log (project_id uuid, progress int, stage text, at timestamptz default clock_timestamp());
@@ -48,6 +47,11 @@ beforeAll(async () => {
       return new;
     end $$;
     create or replace trigger test_progress_log after update on projects for each row execute function test_log_progress();`);
+});
+
+// A person per test: the Free plan's 10 videos a month would otherwise run out in this file.
+beforeEach(async () => {
+  user = await createTestUser("web-outputs");
 });
 
 afterAll(async () => {
