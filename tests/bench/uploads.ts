@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from "node:fs/pr
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { startServices } from "../support/local-services";
+import { startServicesProcess } from "./_services";
 import { measureProcess, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
@@ -208,7 +208,9 @@ export async function run(args: string[]): Promise<void> {
   console.log(`Writing a ${sizeLabel(large)} test file to ${filePath}…`);
   await writeBenchFile(filePath, large);
 
-  const services = await startServices({ appOrigin: baseUrl });
+  // Storage runs in its own process, as `npm run dev` runs it: sharing this process's event
+  // loop with the client would serialise the parallel part PUTs the comparison is about.
+  const services = await startServicesProcess();
   const sink = await startEventSink();
   setEnvForProcess(services.env);
   const appEnv: Record<string, string | undefined> = {
