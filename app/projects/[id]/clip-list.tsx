@@ -23,6 +23,7 @@ function Clip({ clip, index }: { clip: ClipView; index: number }) {
   return (
     <li className="clip">
       <a href={clip.url} className="clip-thumb" target="_blank" rel="noreferrer">
+        {/* Presigned storage URL: next/image's optimizer would only fetch it through the app. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img src={clip.thumbnailUrl} alt={label} loading="lazy" width={320} height={180} />
       </a>
