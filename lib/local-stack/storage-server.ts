@@ -77,6 +77,12 @@ export async function startLocalStorage(options: {
     abortMultipartUploads(options.dataDir, options.bucket),
   );
   await server.run();
+  // Node closes an idle keep-alive connection after 5 s; the S3 client may pick that very
+  // socket for its next request, and a streamed PUT on it cannot be retried ("socket hang
+  // up"). Keeping idle connections longer than clients do, as S3 and R2 do, avoids that race.
+  const httpServer = (server as unknown as { httpServer: import("node:http").Server }).httpServer;
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     bucket: options.bucket,
