@@ -1,13 +1,9 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setEnvForProcess } from "@/lib/env";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestUser, type TestUser } from "@/tests/support/users";
 import { h264AacMp4 } from "@/tests/support/media";
 import {
   clipRows,
-  leftoverScratchDirs,
+  isolateScratchFolders,
   outputObjects,
   projectView,
   queuedProject,
@@ -19,18 +15,14 @@ import {
 // Duplicate deliveries: one usage row and one set of outputs per project, whatever
 // arrives twice.
 
+isolateScratchFolders("idem");
+
 let user: TestUser;
-let scratchRoot: string;
 
 beforeAll(async () => {
-  scratchRoot = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-idem-"));
-  setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
   user = await createTestUser("idempotency");
 });
 
-afterAll(async () => {
-  expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
-});
 
 const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
 

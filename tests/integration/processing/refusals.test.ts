@@ -1,8 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setEnvForProcess } from "@/lib/env";
+import { beforeAll, describe, expect, it } from "vitest";
 import { deleteObject, listObjects } from "@/lib/storage/objects";
 import { createTestUser, type TestUser } from "@/tests/support/users";
 import {
@@ -16,7 +12,7 @@ import {
   type TestMedia,
 } from "@/tests/support/media";
 import {
-  leftoverScratchDirs,
+  isolateScratchFolders,
   objectBytes,
   outputObjects,
   projectView,
@@ -30,18 +26,14 @@ import {
 // Every way a run can be refused ends with the project in `error`: a code, a message a
 // person can act on, a timeline event — and no retries, outputs or usage.
 
+isolateScratchFolders("refusals");
+
 let user: TestUser;
-let scratchRoot: string;
 
 beforeAll(async () => {
-  scratchRoot = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-refusals-"));
-  setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
   user = await createTestUser("refusals");
 });
 
-afterAll(async () => {
-  expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
-});
 
 async function refusedRun(owner: TestUser, projectId: string) {
   const { result, error } = await testEngine(projectId, owner.id).execute();

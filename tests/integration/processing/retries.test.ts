@@ -1,12 +1,8 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { InngestTestEngine } from "@inngest/test";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { functions } from "@/inngest";
 import { processVideoFunction } from "@/inngest/functions/process-video";
 import { db } from "@/lib/db/client";
-import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { recordUsage } from "@/lib/db/queries/processing";
@@ -18,7 +14,7 @@ import { createTestUser, type TestUser } from "@/tests/support/users";
 import { h264AacMp4, vp9OpusWebm } from "@/tests/support/media";
 import {
   clipRows,
-  leftoverScratchDirs,
+  isolateScratchFolders,
   outputObjects,
   processEvent,
   projectView,
@@ -57,13 +53,12 @@ function refuseThumbnailUploads(times: number, message: string): { refused: () =
   return { refused: () => refused };
 }
 
+isolateScratchFolders("retries");
+
 let user: TestUser;
-let scratchRoot: string;
 let runner: EmbeddedRunner;
 
 beforeAll(async () => {
-  scratchRoot = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-retries-"));
-  setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
   user = await createTestUser("retries");
   runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
   setEmbeddedRunner(runner);
@@ -77,7 +72,6 @@ afterEach(async () => {
 
 afterAll(async () => {
   setEmbeddedRunner(undefined);
-  expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
 });
 
 const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });

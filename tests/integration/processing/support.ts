@@ -5,8 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { InngestTestEngine } from "@inngest/test";
+import { afterAll, beforeAll, expect } from "vitest";
 import { processVideoFunction } from "@/inngest/functions/process-video";
 import { db } from "@/lib/db/client";
+import { setEnvForProcess } from "@/lib/env";
 import { ffprobePath } from "@/lib/media/binaries";
 import { projectPrefix } from "@/lib/storage/keys";
 import { getObjectRange, headObject, listObjects, putObject } from "@/lib/storage/objects";
@@ -122,4 +124,19 @@ export async function probeStored(key: string): Promise<{ streams: ProbedStream[
 /** Scratch folders the pipeline left behind in its temp root. */
 export async function leftoverScratchDirs(root: string): Promise<string[]> {
   return (await readdir(root).catch(() => [] as string[])).filter((name) => name.startsWith("clipcrafter-media-"));
+}
+
+/**
+ * Gives this test file's runs their own scratch folder (MEDIA_TEMP_DIR) and checks, after
+ * all its tests, that every run removed the folders it made — on success and failure alike.
+ */
+export function isolateScratchFolders(label: string): void {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), `clipcrafter-scratch-${label}-`));
+    setEnvForProcess({ MEDIA_TEMP_DIR: root });
+  });
+  afterAll(async () => {
+    expect(await leftoverScratchDirs(root)).toEqual([]);
+  });
 }

@@ -1,7 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { headObject } from "@/lib/storage/objects";
@@ -16,7 +13,7 @@ import {
 } from "@/tests/support/media";
 import {
   clipRows,
-  leftoverScratchDirs,
+  isolateScratchFolders,
   objectBytes,
   outputObjects,
   probeStored,
@@ -30,12 +27,11 @@ import {
 // What a person gets from each kind of video they upload, run through process-video with
 // @inngest/test's engine against real Postgres, storage and ffmpeg.
 
+isolateScratchFolders("web");
+
 let user: TestUser;
-let scratchRoot: string;
 
 beforeAll(async () => {
-  scratchRoot = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-web-"));
-  setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
   // Records every change of a project's progress with the time it was written.
   await db().unsafe(`
     create table if not exists test_progress_log (project_id uuid, progress int, stage text, at timestamptz default clock_timestamp());
@@ -54,9 +50,6 @@ beforeEach(async () => {
   user = await createTestUser("web-outputs");
 });
 
-afterAll(async () => {
-  expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
-});
 
 const isJpeg = (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8;
 const faststart = (bytes: Buffer) => bytes.indexOf("moov") > 0 && bytes.indexOf("moov") < bytes.indexOf("mdat");
