@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { processEnvironment } from "@/lib/env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureInngestRegistration } from "@/tests/support/inngest-register-capture";
 import { createTestUser } from "@/tests/support/users";
 import { h264AacMp4 } from "@/tests/support/media";
 import { processEvent, projectView, queuedProject } from "./support";
@@ -29,41 +28,19 @@ describe("process-video in embedded mode", () => {
 });
 
 describe("process-video synced to an Inngest server", () => {
-  let devServer: Server;
-  let registered: { functions: { id: string; name: string; triggers: unknown[]; concurrency?: unknown; cancel?: unknown; steps: Record<string, { retries?: { attempts: number } }> }[] } | undefined;
+  let capture: Awaited<ReturnType<typeof captureInngestRegistration>>;
+  const registered = () => capture.registered();
 
   beforeAll(async () => {
-    devServer = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        if (req.url?.startsWith("/fn/register")) registered = JSON.parse(body);
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ ok: true, modified: true }));
-      });
-    });
-    await new Promise<void>((resolve) => devServer.listen(0, "127.0.0.1", resolve));
-    const port = (devServer.address() as { port: number }).port;
-    const env = processEnvironment();
-    env.INNGEST_MODE = "dev";
-    env.INNGEST_DEV_SERVER_URL = `http://127.0.0.1:${port}`;
-    env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
-    vi.resetModules();
-    const route = await import("@/app/api/inngest/route");
-    const response = await route.PUT(new Request("http://localhost:3000/api/inngest", { method: "PUT" }) as never, undefined);
+    capture = await captureInngestRegistration();
+    const response = await capture.route.PUT(new Request("http://localhost:3000/api/inngest", { method: "PUT" }) as never, undefined);
     expect(response.status).toBe(200);
   });
 
-  afterAll(() => {
-    devServer?.close();
-    const env = processEnvironment();
-    env.INNGEST_MODE = "embedded";
-    delete env.INNGEST_DEV_SERVER_URL;
-    delete env.INNGEST_BASE_URL;
-  });
+  afterAll(() => capture?.stop());
 
   it("registers with its trigger, per-user and overall concurrency, retries and cancellation on project deletion", () => {
-    const fn = registered?.functions.find((f) => f.id === "clipcrafter-process-video");
+    const fn = registered()?.functions.find((f) => f.id === "clipcrafter-process-video");
     expect(fn).toBeDefined();
     expect(fn!.name).toBe("Process a video: web MP4, thumbnail, clips");
     expect(fn!.triggers).toEqual([{ event: "video/process" }]);
@@ -74,6 +51,6 @@ describe("process-video synced to an Inngest server", () => {
     expect(Object.values(fn!.steps)[0]?.retries).toEqual({ attempts: 3 });
     expect(fn!.cancel).toEqual([{ event: "project/deleted", if: "event.data.projectId == async.data.projectId" }]);
     // onFailure is a function of its own, triggered by this one's failure.
-    expect(registered!.functions.some((f) => f.id === "clipcrafter-process-video-failure")).toBe(true);
+    expect(registered()!.functions.some((f) => f.id === "clipcrafter-process-video-failure")).toBe(true);
   });
 });
