@@ -1,11 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { importsApi } from "@/lib/api-client/imports";
 import { projectsApi } from "@/lib/api-client/projects";
 import { ApiError } from "@/lib/api-client/request";
 import { announceUsageChanged } from "../usage-meter";
+import { UrlField } from "@/app/url-field";
 
 // How long the form keeps watching a fresh import: long enough to catch what fails at
 // once (a web page, a refused redirect, an unreachable server); slower downloads are
@@ -18,9 +19,6 @@ export function ImportForm() {
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<{ projectId: string; url: string } | null>(null);
   const [downloaded, setDownloaded] = useState(false);
-  const inputId = useId();
-  const hintId = useId();
-  const errorId = useId();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -76,28 +74,16 @@ export function ImportForm() {
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
-      <label htmlFor={inputId}>Video link</label>
-      <p className="muted hint" id={hintId}>
-        A direct link to a video file (or a page with one). We download it for you.
-      </p>
-      <div className="inline-field">
-        <input
-          id={inputId}
-          name="url"
-          type="url"
-          inputMode="url"
-          autoComplete="off"
-          placeholder="https://example.com/talk.mp4"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${hintId} ${errorId}` : hintId}
-        />
-        <button type="submit" disabled={pending}>
-          {pending ? "Starting…" : "Import"}
-        </button>
-      </div>
-      <p className="field-error" id={errorId} role="alert">
-        {error}
-      </p>
+      <UrlField
+        label="Video link"
+        hint="A direct link to a video file (or a page with one). We download it for you."
+        hintClassName="muted hint"
+        placeholder="https://example.com/talk.mp4"
+        error={error}
+        pending={pending}
+        submitLabel="Import"
+        pendingLabel="Starting…"
+      />
       {started && (
         <p className="notice notice-ok" role="status">
           {downloaded ? "Import started: downloaded and queued for processing." : "Import started."}{" "}
