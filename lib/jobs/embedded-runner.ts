@@ -219,6 +219,9 @@ export class EmbeddedRunner {
     let requestedRunStep: string | undefined;
 
     const retryOrFail = async (error: unknown, retriable: boolean | string | undefined): Promise<RunOutcome | undefined> => {
+      // A run cancelled while its step was under way is cancelled, whatever that step then
+      // threw (often because of what cancelled it: the project it worked on is gone).
+      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
       if (retriable === false || attempt + 1 >= maxAttempts) {
         return { status: "failed", runId, functionId: id, error: error as { message?: string }, attempts: totalAttempts };
       }

@@ -135,4 +135,34 @@ describe("embedded job mode", () => {
     expect((await run)?.status).toBe("cancelled");
     expect(ran).toEqual(["first"]);
   });
+
+  it("ends a run cancelled, without its failure handler, when the step under way fails after the cancel event", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let failureHandled = false;
+    const fn = inngest.createFunction(
+      {
+        id: "test-cancelled-mid-step",
+        triggers: [{ event: "test/start" }],
+        cancelOn: [{ event: "test/stop", match: "data.projectId" }],
+        onFailure: () => {
+          failureHandled = true;
+        },
+      },
+      async ({ step }) => {
+        await step.run("work", async () => {
+          await gate;
+          throw new NonRetriableError("the project is gone");
+        });
+      },
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
+    await new Promise((r) => setTimeout(r, 50));
+    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
+    release();
+    expect((await run)?.status).toBe("cancelled");
+    await runner.idle();
+    expect(failureHandled).toBe(false);
+  });
 });
