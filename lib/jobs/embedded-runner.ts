@@ -231,9 +231,8 @@ export class EmbeddedRunner {
       return undefined;
     };
 
-    for (let i = 0; i < MAX_ITERATIONS; i++) {
-      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
-      const execution = fn["createExecution"]({
+    const start = (requested: string | undefined): Promise<ExecutionResult> =>
+      fn["createExecution"]({
         partialOptions: {
           client: fn["client"],
           runId,
@@ -241,15 +240,24 @@ export class EmbeddedRunner {
           data: { event, events: [event], runId, attempt, maxAttempts },
           stepState: { ...stepState },
           stepCompletionOrder: [...completionOrder],
-          requestedRunStep,
+          requestedRunStep: requested,
           disableImmediateExecution: false,
           reqArgs: [],
           headers: {},
           handlerKind,
           timer: new ServerTiming.ServerTiming(quietLogger),
         },
-      });
-      const result = (await execution.start()) as ExecutionResult;
+      }).start() as Promise<ExecutionResult>;
+
+    const record = (step: Op) => {
+      stepState[step.id] =
+        step.op === StepOpCode.StepFailed ? { id: step.id, error: step.error } : { id: step.id, data: viaJson(step.data) };
+      completionOrder.push(step.id);
+    };
+
+    for (let i = 0; i < MAX_ITERATIONS; i++) {
+      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
+      const result = await start(requestedRunStep);
       requestedRunStep = undefined;
 
       switch (result.type) {
@@ -269,17 +277,35 @@ export class EmbeddedRunner {
             if (outcome) return outcome;
             break;
           }
-          stepState[step.id] =
-            step.op === StepOpCode.StepFailed ? { id: step.id, error: step.error } : { id: step.id, data: viaJson(step.data) };
-          completionOrder.push(step.id);
+          record(step);
           attempt = 0;
           break;
         }
 
         case "steps-found": {
-          const runnable = result.steps.find((s) => s.op === StepOpCode.StepPlanned);
-          if (runnable) {
-            requestedRunStep = runnable.id;
+          const runnable = result.steps.filter((s) => s.op === StepOpCode.StepPlanned);
+          if (runnable.length === 1) {
+            requestedRunStep = runnable[0]!.id;
+            break;
+          }
+          if (runnable.length > 1) {
+            // Parallel steps (Promise.all of step.run): each runs in its own execution, side
+            // by side, as the Inngest server runs them. Those that succeed are kept; a failed
+            // one is retried on its own.
+            const ran = await Promise.all(runnable.map((s) => start(s.id)));
+            let failure: { error: unknown; retriable: boolean | string } | undefined;
+            for (const r of ran) {
+              if (r.type === "step-ran" && r.step.op !== StepOpCode.StepError) record(r.step);
+              else if (r.type === "step-ran") failure ??= { error: r.step.error, retriable: r.retriable ?? true };
+              else if (r.type === "function-rejected") failure ??= { error: r.error, retriable: r.retriable };
+              else throw new Error(`unexpected execution result ${r.type} for a parallel step of ${id}`);
+            }
+            if (failure) {
+              const outcome = await retryOrFail(failure.error, failure.retriable);
+              if (outcome) return outcome;
+            } else {
+              attempt = 0;
+            }
             break;
           }
           for (const step of result.steps) {

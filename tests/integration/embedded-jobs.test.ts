@@ -109,6 +109,41 @@ describe("embedded job mode", () => {
     expect(runs).toBe(1);
   });
 
+  it("runs parallel steps side by side and retries only the one that failed", async () => {
+    const runs: Record<string, number> = { a: 0, b: 0 };
+    let bothStarted!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothStarted = resolve));
+    let started = 0;
+    const meet = async () => {
+      if (++started === 2) bothStarted();
+      // Only resolves when the other step is running at the same time.
+      await Promise.race([barrier, new Promise((_, reject) => setTimeout(() => reject(new Error("ran alone")), 2000))]);
+    };
+    const fn = inngest.createFunction({ id: "test-parallel", triggers: [{ event: "test/parallel" }], retries: 2 }, async ({ step }) => {
+      const [a, b] = await Promise.all([
+        step.run("a", async () => {
+          runs.a!++;
+          if (runs.a === 1) await meet();
+          return "a-done";
+        }),
+        step.run("b", async () => {
+          runs.b!++;
+          if (runs.b === 1) {
+            await meet();
+            throw new Error("b fails once");
+          }
+          return "b-done";
+        }),
+      ]);
+      return step.run("after", () => `${a}+${b}`);
+    });
+    const runner = new EmbeddedRunner([fn], fast);
+    const [run] = runner.send([{ name: "test/parallel", data: {} }]).runs;
+    const outcome = await run;
+    expect(outcome).toMatchObject({ status: "completed", output: "a-done+b-done" });
+    expect(runs).toEqual({ a: 1, b: 2 });
+  });
+
   it("cancels a run between steps when a matching cancel event arrives", async () => {
     const ran: string[] = [];
     let release!: () => void;
