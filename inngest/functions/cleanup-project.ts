@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { projectDeleted } from "@/inngest/events";
+import { removeRunWorkspace } from "@/lib/processing/run-workspace";
 import { deleteProjectObjects } from "@/lib/projects/delete-project-objects";
 
 // Runs after a project row is deleted: removes everything it stored. Kept out of the
@@ -14,6 +15,8 @@ export const cleanupProject = inngest.createFunction(
         uploadKeys: event.data.uploadKeys,
       }),
     );
+    // A run cancelled by the deletion leaves its local copies on the machine it ran on.
+    await step.run("remove-local-copies", () => removeRunWorkspace({ projectId: event.data.projectId }));
     return { removed };
   },
 );

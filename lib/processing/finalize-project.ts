@@ -4,6 +4,7 @@ import { deleteClipsFrom, getProcessingProject, markProjectReady, recordUsage, t
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { deleteObject } from "@/lib/storage/objects";
 import { RunNoLongerHoldsProject } from "./processing-error";
+import { removeRunWorkspace } from "./run-workspace";
 import type { ClipWindow } from "./choose-clips";
 import { completeStage, enterStage, recordingFailures } from "./run-state";
 
@@ -48,6 +49,7 @@ export async function finalizeProject(
     });
     // The transition wrote its webhook notification in the transaction; send it now.
     await sendStatusChangeEvents(claim.projectId);
+    await removeRunWorkspace(claim);
     return finalized;
   });
 }

@@ -8,16 +8,15 @@ import { WEB_MP4_DEMUXERS, type MediaInput } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { outputKeys } from "@/lib/storage/keys";
 import type { ClipWindow } from "./choose-clips";
-import { explainLimitFailure } from "./make-web-mp4";
+import { explainLimitFailure, WEB_MP4_FILE } from "./make-web-mp4";
 import { RunNoLongerHoldsProject } from "./processing-error";
 import { recordingFailures, stageProgress } from "./run-state";
 import { overallProgress } from "./stages";
-import { storedMedia, uploadFile } from "./stored-media";
+import { mediaFromWorkspace } from "./run-workspace";
+import { uploadFile } from "./stored-media";
 
 export const CLIPS_TIMEOUT_MS = 10 * 60_000;
 const CLIP_THUMBNAIL_MAX_WIDTH = 640;
-/** The clip thumbnail is a frame this far in (or half way, for a very short clip). */
-const CLIP_THUMBNAIL_AT_SECONDS = 0.5;
 /** A JPEG frame is a few hundred KB; anything near this is not a thumbnail. */
 const FRAME_MAX_BYTES = 32 * 1024 * 1024;
 // Clips that cannot be copied are short; a fast preset keeps them cheap.
@@ -31,55 +30,51 @@ function clipPreset(): string {
 export type MadeClip = { position: number; key: string; thumbnailKey: string; shareToken: string };
 
 /**
- * The inputs and outputs that cut one clip and its thumbnail. The clip reads the web MP4
- * from its start: a clip starting on a keyframe is a copy of its packets, otherwise it is
- * re-encoded with a fast preset. The thumbnail reads a separate half second a moment
- * later and decodes only that (a second output of the clip's own input would make ffmpeg
- * decode the whole clip).
+ * The ffmpeg runs that cut the clips and their thumbnails, both reading the web MP4: one
+ * for the clips — a clip starting on a keyframe is a copy of its packets, otherwise it is
+ * re-encoded with a fast preset — and one for the thumbnails, each the clip's first frame
+ * (on a keyframe: one frame decoded). Two runs rather than one because ffmpeg works
+ * through one run's inputs in turn, while the two runs go side by side.
  */
-export function clipJob(
+export function clipJobs(
   source: MediaInput,
-  clip: ClipWindow,
-  index: number,
-  files: { clip: string; thumbnail: string },
-): { inputs: FfmpegInput[]; outputs: FfmpegOutput[] } {
-  const length = clip.endSeconds - clip.startSeconds;
-  const codec = clip.copy
-    ? ["-c", "copy"]
-    : ["-c:v", "libx264", "-preset", clipPreset(), "-crf", "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k"];
-  const [clipInput, frameInput] = [2 * index, 2 * index + 1];
+  clips: ClipWindow[],
+  files: { clip: string; thumbnail: string }[],
+): { clips: FfmpegRun; thumbnails: FfmpegRun } {
+  const start = (clip: ClipWindow) => clip.startSeconds + (clip.copy ? KEYFRAME_SEEK_NUDGE_SECONDS : 0);
   return {
-    inputs: [
-      { input: source, demuxers: WEB_MP4_DEMUXERS, seekSeconds: clip.startSeconds + (clip.copy ? KEYFRAME_SEEK_NUDGE_SECONDS : 0) },
-      {
-        input: source,
-        demuxers: WEB_MP4_DEMUXERS,
-        seekSeconds: clip.startSeconds + Math.min(CLIP_THUMBNAIL_AT_SECONDS, length / 2) + KEYFRAME_SEEK_NUDGE_SECONDS,
-        durationSeconds: 0.5,
-      },
-    ],
-    outputs: [
-      {
+    clips: {
+      inputs: clips.map((clip) => ({ input: source, demuxers: WEB_MP4_DEMUXERS, seekSeconds: start(clip) })),
+      outputs: clips.map((clip, i) => ({
         args: [
-          "-map", `${clipInput}:v:0`, "-map", `${clipInput}:a:0?`, "-t", length.toFixed(6),
-          ...codec,
+          "-map", `${i}:v:0`, "-map", `${i}:a:0?`, "-t", (clip.endSeconds - clip.startSeconds).toFixed(6),
+          ...(clip.copy
+            ? ["-c", "copy"]
+            : ["-c:v", "libx264", "-preset", clipPreset(), "-crf", "23", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k"]),
           "-avoid_negative_ts", "make_zero", "-movflags", "+faststart",
         ],
-        path: files.clip,
+        path: files[i]!.clip,
         maxBytes: env().OUTPUT_MAX_BYTES,
-      },
-      {
-        args: ["-map", `${frameInput}:v:0`, "-frames:v", "1", "-vf", `scale=w=min(${CLIP_THUMBNAIL_MAX_WIDTH}\\,iw):h=-2`, "-q:v", "4"],
-        path: files.thumbnail,
+      })),
+    },
+    thumbnails: {
+      // Input seeking decodes from the keyframe at or before the point and stops at the first frame.
+      inputs: clips.map((clip) => ({ input: source, demuxers: WEB_MP4_DEMUXERS, seekSeconds: start(clip), durationSeconds: 0.5 })),
+      outputs: clips.map((_, i) => ({
+        args: ["-map", `${i}:v:0`, "-frames:v", "1", "-vf", `scale=w=min(${CLIP_THUMBNAIL_MAX_WIDTH}\\,iw):h=-2`, "-q:v", "4"],
+        path: files[i]!.thumbnail,
         maxBytes: FRAME_MAX_BYTES,
-      },
-    ],
+      })),
+    },
   };
 }
 
+type FfmpegRun = { inputs: FfmpegInput[]; outputs: FfmpegOutput[] };
+
 /**
  * The highlight clips, each an MP4 and a JPEG under the project's prefix and a row with
- * an unguessable share token — all cut by one ffmpeg run reading the web MP4 from storage.
+ * an unguessable share token — cut by two ffmpeg runs reading the web MP4 (the run's
+ * local copy when this machine has it, else the stored object).
  */
 export async function makeClips(db: Db, claim: RunClaim, params: { playbackKey: string; clips: ClipWindow[] }): Promise<MadeClip[]> {
   if (params.clips.length === 0) return [];
@@ -91,24 +86,31 @@ export async function makeClips(db: Db, claim: RunClaim, params: { playbackKey: 
       thumbnailKey: outputKeys.clipThumbnail(claim.userId, claim.projectId, clip.position),
     }));
     await withTempDir(async (dir) => {
-      const source = await storedMedia(params.playbackKey);
+      const source = await mediaFromWorkspace(claim, WEB_MP4_FILE, params.playbackKey);
       const files = keys.map(({ clip }) => ({
         clip: path.join(dir, `clip-${clip.position}.mp4`),
         thumbnail: path.join(dir, `clip-${clip.position}.jpg`),
       }));
-      const jobs = keys.map(({ clip }, i) => clipJob(source, clip, i, files[i]!));
-      try {
-        await runFfmpegMany({ inputs: jobs.flatMap((j) => j.inputs), outputs: jobs.flatMap((j) => j.outputs), timeoutMs: CLIPS_TIMEOUT_MS });
-      } catch (error) {
-        throw explainLimitFailure(error, "Cutting the highlight clips");
-      }
-      progress.fraction(0.5);
-      await Promise.all(
-        keys.flatMap(({ key, thumbnailKey }, i) => [
-          uploadFile(key, files[i]!.clip, "video/mp4"),
-          uploadFile(thumbnailKey, files[i]!.thumbnail, "image/jpeg"),
-        ]),
-      );
+      const jobs = clipJobs(source, params.clips, files);
+      // Each file goes to storage as soon as its run has made it.
+      const cutAndStore = async (run: FfmpegRun, store: () => Promise<unknown>) => {
+        try {
+          await runFfmpegMany({ ...run, timeoutMs: CLIPS_TIMEOUT_MS });
+        } catch (error) {
+          throw explainLimitFailure(error, "Cutting the highlight clips");
+        }
+        progress.fraction(0.5);
+        await store();
+      };
+      // Both settle before the scratch folder goes: a failed run never leaves the other writing.
+      const results = await Promise.allSettled([
+        cutAndStore(jobs.clips, () => Promise.all(keys.map(({ key }, i) => uploadFile(key, files[i]!.clip, "video/mp4")))),
+        cutAndStore(jobs.thumbnails, () =>
+          Promise.all(keys.map(({ thumbnailKey }, i) => uploadFile(thumbnailKey, files[i]!.thumbnail, "image/jpeg"))),
+        ),
+      ]);
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
     });
     await progress.flush();
     // Rows only while this run still holds the project (a deleted project must not get clips).

@@ -5,10 +5,11 @@ import { KEYFRAME_SEEK_NUDGE_SECONDS, runFfmpeg } from "@/lib/media/ffmpeg";
 import { WEB_MP4_DEMUXERS, type MediaInput } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { outputKeys } from "@/lib/storage/keys";
-import { explainLimitFailure } from "./make-web-mp4";
+import { explainLimitFailure, WEB_MP4_FILE } from "./make-web-mp4";
 import { frameScore, frameStats, LUMA_SAMPLE, looksBlank, thumbnailTimes, type FrameStats } from "./pick-thumbnail";
 import { completeStage, enterStage, recordingFailures } from "./run-state";
-import { storedMedia, uploadFile } from "./stored-media";
+import { mediaFromWorkspace } from "./run-workspace";
+import { uploadFile } from "./stored-media";
 
 export const FRAME_TIMEOUT_MS = 120_000;
 const THUMBNAIL_MAX_WIDTH = 1280;
@@ -52,7 +53,7 @@ export async function makeThumbnail(
   return recordingFailures(db, claim, "thumbnail", async () => {
     await enterStage(db, claim, "thumbnail");
     const key = outputKeys.thumbnail(claim.userId, claim.projectId);
-    const input = await storedMedia(params.playbackKey);
+    const input = await mediaFromWorkspace(claim, WEB_MP4_FILE, params.playbackKey);
     const chosen = await withTempDir(async (dir) => {
       let best: { file: string; atSeconds: number; score: number } | undefined;
       for (const [i, atSeconds] of thumbnailTimes(params.durationSeconds, params.keyframes).entries()) {

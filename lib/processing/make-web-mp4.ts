@@ -14,7 +14,11 @@ import { formatDuration, type MediaInfo } from "./describe-media";
 import { planWebMp4, webMp4OutputArgs, type WebMp4Plan } from "./plan-web-mp4";
 import { ProcessingError } from "./processing-error";
 import { completeStage, enterStage, recordingFailures, stageProgress } from "./run-state";
+import { keepForLaterSteps, sweepStaleWorkspaces } from "./run-workspace";
 import { storedMedia, uploadFile } from "./stored-media";
+
+/** The web MP4's name in the run's workspace (see run-workspace.ts). */
+export const WEB_MP4_FILE = "web.mp4";
 
 export type WebMp4 = {
   key: string;
@@ -61,6 +65,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
     );
     const key = outputKeys.playback(claim.userId, claim.projectId);
     const progress = stageProgress(db, claim, stage);
+    await sweepStaleWorkspaces();
     const result = await withTempDir(async (dir) => {
       const output = path.join(dir, "web.mp4");
       let ffmpegMs: number;
@@ -84,6 +89,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
         uploadFile(key, output, "video/mp4").then((size) => ({ size, uploadMs: performance.now() - uploadStarted })),
         analyseWebMp4(output, plan.audio !== "none"),
       ]);
+      await keepForLaterSteps(claim, WEB_MP4_FILE, output);
       return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis };
     });
     const webMp4: WebMp4 = {

@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { getProject } from "@/lib/db/queries/projects";
 import { redactText } from "@/lib/media/run-media-tool";
 import { failRun } from "./run-state";
+import { removeRunWorkspace } from "./run-workspace";
 import { stages, type StageName } from "./stages";
 
 /**
@@ -15,6 +16,7 @@ export async function recordUnexpectedFailure(
   db: Db,
   params: { projectId: string; userId: string; runId: string; error: { name?: string; message?: string } },
 ): Promise<boolean> {
+  await removeRunWorkspace(params);
   const project = await getProject(db, params);
   if (!project) return false;
   const stage = project.stage && project.stage in stages ? stages[project.stage as StageName] : null;

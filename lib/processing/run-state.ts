@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 import { projectPrefix } from "@/lib/storage/keys";
 import { deletePrefix } from "@/lib/storage/objects";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
+import { removeRunWorkspace } from "./run-workspace";
 import { createProgressReporter, type ProgressReporter } from "./progress-reporter";
 import { overallProgress, stages, type StageName } from "./stages";
 
@@ -89,6 +90,7 @@ export async function recordingFailures<T>(
   try {
     return await work();
   } catch (error) {
+    if (error instanceof ProcessingError || error instanceof RunNoLongerHoldsProject) await removeRunWorkspace(claim);
     if (error instanceof ProcessingError) {
       const failure = { code: error.code, message: error.message, data: { stage, ...error.details } };
       if (claim.runId) await failRun(db, { ...claim, runId: claim.runId }, failure);
