@@ -5,8 +5,7 @@ import { env, processingJobEnv } from "@/lib/env";
 import { checkSource } from "@/lib/processing/check-source";
 import { checkUsage } from "@/lib/processing/check-usage";
 import { deleteOriginal, finalizeProject } from "@/lib/processing/finalize-project";
-import { makeClips } from "@/lib/processing/make-clips";
-import { makeThumbnail } from "@/lib/processing/make-thumbnail";
+import { makeThumbnailAndClips } from "@/lib/processing/make-thumbnail-and-clips";
 import { makeWebMp4 } from "@/lib/processing/make-web-mp4";
 import { probeSource } from "@/lib/processing/probe-source";
 import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
@@ -55,14 +54,17 @@ export const processVideoFunction = inngest.createFunction(
 
     const webMp4 = await step.run("make-web-mp4", () => makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media }));
 
-    await step.run("make-thumbnail", () =>
-      makeThumbnail(db(), claim, { playbackKey: webMp4.key, durationSeconds: media.durationSeconds, keyframes: webMp4.analysis.keyframes }),
-    );
-
     const clips = await step.run("select-clips", () =>
       selectClips(db(), claim, { durationSeconds: media.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
-    await step.run("make-clips", () => makeClips(db(), claim, { playbackKey: webMp4.key, clips }));
+    await step.run("make-thumbnail-and-clips", () =>
+      makeThumbnailAndClips(db(), claim, {
+        playbackKey: webMp4.key,
+        durationSeconds: media.durationSeconds,
+        keyframes: webMp4.analysis.keyframes,
+        clips,
+      }),
+    );
 
     await step.run("finalize", () =>
       finalizeProject(db(), claim, { clips, method: webMp4.method, now: new Date() }),

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { RunClaim } from "@/lib/db/queries/processing";
 import type { ClipAnalysis } from "./analyse-web-mp4";
 import { chooseClips, type ClipWindow } from "./choose-clips";
-import { enterStage, recordingFailures } from "./run-state";
+import { recordingFailures } from "./run-state";
 
 /** Where the highlight clips go, from the web MP4's keyframes and loudness (see choose-clips.ts). */
 export async function selectClips(
@@ -10,13 +10,12 @@ export async function selectClips(
   claim: RunClaim,
   params: { durationSeconds: number; analysis: ClipAnalysis; count: number },
 ): Promise<ClipWindow[]> {
-  return recordingFailures(db, claim, "clips", async () => {
-    await enterStage(db, claim, "clips", params.count > 0 ? "Choosing and cutting highlight clips" : "Highlight clips are turned off");
-    return chooseClips({
+  return recordingFailures(db, claim, "clips", async () =>
+    chooseClips({
       durationSeconds: params.durationSeconds,
       keyframes: params.analysis.keyframes,
       loudness: params.analysis.loudness,
       count: params.count,
-    });
-  });
+    }),
+  );
 }

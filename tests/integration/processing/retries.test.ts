@@ -96,8 +96,9 @@ describe("process-video when a step fails", () => {
     const failed = await new InngestTestEngine({ function: processVideoFunction, events: [event] }).execute();
 
     expect(failed.error).toMatchObject({ message: "storage briefly unavailable" });
-    // Retriable: the project is still processing, waiting for the retry; nothing counted.
-    expect(await projectView(projectId)).toMatchObject({ status: "processing", stage: "thumbnail", progress: 80 });
+    // Retriable: the project is still processing, waiting for the retry; nothing counted. The
+    // clips, cut side by side with the thumbnail, got done; the stage names what failed.
+    expect(await projectView(projectId)).toMatchObject({ status: "processing", stage: "thumbnail", progress: 98 });
     expect(await usageRows(projectId)).toBe(0);
 
     // The retry, as Inngest makes it: steps that succeeded are memoised, not run again;
@@ -109,7 +110,7 @@ describe("process-video when a step fails", () => {
       })),
     );
     const memoised = settled.filter((s) => s.outcome.ok).map((s) => ({ id: s.id, idIsHashed: true, handler: () => s.outcome.data }));
-    expect(memoised).toHaveLength(4); // check-source, check-usage, probe-media, make-web-mp4
+    expect(memoised).toHaveLength(5); // check-source, check-usage, probe-media, make-web-mp4, select-clips
     const retried = await new InngestTestEngine({ function: processVideoFunction, events: [event] }).execute({ steps: memoised });
 
     expect(retried.error).toBeUndefined();

@@ -1,0 +1,29 @@
+import type { Db } from "@/lib/db/client";
+import type { RunClaim } from "@/lib/db/queries/processing";
+import type { ClipWindow } from "./choose-clips";
+import { makeClips, type MadeClip } from "./make-clips";
+import { makeThumbnail } from "./make-thumbnail";
+import { enterStage } from "./run-state";
+
+/**
+ * The thumbnail and the highlight clips, side by side: both read the web MP4 and need
+ * nothing from each other. The project shows the thumbnail stage until the thumbnail is
+ * done and the clips stage after it, so whatever fails, the stage names it. Both always
+ * finish before this returns or throws: no ffmpeg is left running behind a failure.
+ */
+export async function makeThumbnailAndClips(
+  db: Db,
+  claim: RunClaim,
+  params: { playbackKey: string; durationSeconds: number; keyframes: number[]; clips: ClipWindow[] },
+): Promise<{ thumbnail: { key: string; atSeconds: number }; clips: MadeClip[] }> {
+  const [thumbnail, clips] = await Promise.allSettled([
+    makeThumbnail(db, claim, params).then(async (made) => {
+      await enterStage(db, claim, "clips", params.clips.length > 0 ? "Cutting highlight clips" : "Highlight clips are turned off");
+      return made;
+    }),
+    makeClips(db, claim, params),
+  ]);
+  if (thumbnail.status === "rejected") throw thumbnail.reason;
+  if (clips.status === "rejected") throw clips.reason;
+  return { thumbnail: thumbnail.value, clips: clips.value };
+}
