@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { RunClaim } from "@/lib/db/queries/processing";
-import type { ClipWindow } from "./choose-clips";
+import { CLIP_MIN_SECONDS, type ClipWindow } from "./choose-clips";
 import { makeClips, type MadeClip } from "./make-clips";
 import { makeThumbnail } from "./make-thumbnail";
 import { enterStage } from "./run-state";
@@ -18,7 +18,11 @@ export async function makeThumbnailAndClips(
 ): Promise<{ thumbnail: { key: string; atSeconds: number }; clips: MadeClip[] }> {
   const [thumbnail, clips] = await Promise.allSettled([
     makeThumbnail(db, claim, params).then(async (made) => {
-      await enterStage(db, claim, "clips", params.clips.length > 0 ? "Cutting highlight clips" : "Highlight clips are turned off");
+      const message =
+        params.clips.length > 0
+          ? "Cutting highlight clips"
+          : `No highlight clips: they are turned off, or the video is shorter than ${CLIP_MIN_SECONDS} s`;
+      await enterStage(db, claim, "clips", message);
       return made;
     }),
     makeClips(db, claim, params),
