@@ -1,0 +1,69 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { completeMultipartUpload, createMultipartUpload, uploadPart } from "@/lib/storage/multipart";
+import { deleteObject, getObjectStream, headObject } from "@/lib/storage/objects";
+import { storageErrorName } from "@/lib/uploads/storage-errors";
+
+const MiB = 1024 * 1024;
+const md5 = (data: Buffer) => createHash("md5").update(data).digest();
+
+async function storedBytes(key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await getObjectStream(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function uploadThreeParts(key: string) {
+  const storageUploadId = await createMultipartUpload(key, "video/mp4");
+  const bodies = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(12_345)];
+  // Uploaded out of order, as parallel PUTs finish.
+  const etags = await Promise.all(
+    [3, 1, 2].map(async (partNumber) => ({
+      partNumber,
+      etag: await uploadPart({ key, storageUploadId, partNumber, body: bodies[partNumber - 1]! }),
+    })),
+  );
+  return { storageUploadId, bodies, parts: etags.sort((a, b) => a.partNumber - b.partNumber) };
+}
+
+describe("the local storage server's multipart completion", () => {
+  it("assembles the parts in order and gives the object S3's multipart ETag: MD5 of the part MD5s, then -<parts>", async () => {
+    const key = `tests/assembled-${randomUUID()}.mp4`;
+    const { storageUploadId, bodies, parts } = await uploadThreeParts(key);
+    expect(parts.map((p) => p.etag)).toEqual(bodies.map((b) => `"${md5(b).toString("hex")}"`));
+
+    await completeMultipartUpload({ key, storageUploadId, parts });
+
+    const expectedEtag = `"${md5(Buffer.concat(bodies.map(md5))).toString("hex")}-3"`;
+    expect(await headObject(key)).toMatchObject({ size: 10 * MiB + 12_345, etag: expectedEtag, contentType: "video/mp4" });
+    expect((await storedBytes(key)).equals(Buffer.concat(bodies))).toBe(true);
+    await deleteObject(key);
+  });
+
+  it("refuses a part list whose ETag does not match an uploaded part (InvalidPart), and completes once it is right", async () => {
+    const key = `tests/invalid-part-${randomUUID()}.mp4`;
+    const { storageUploadId, bodies, parts } = await uploadThreeParts(key);
+    const wrongEtag = parts.map((p) => (p.partNumber === 2 ? { ...p, etag: `"${"0".repeat(32)}"` } : p));
+    const missingPart = [...parts, { partNumber: 4, etag: parts[0]!.etag }];
+
+    for (const list of [wrongEtag, missingPart]) {
+      const error = await completeMultipartUpload({ key, storageUploadId, parts: list }).catch((e: unknown) => e);
+      expect(storageErrorName(error)).toBe("InvalidPart");
+    }
+    expect(await headObject(key)).toBeNull();
+
+    await completeMultipartUpload({ key, storageUploadId, parts });
+    expect((await storedBytes(key)).equals(Buffer.concat(bodies))).toBe(true);
+    await deleteObject(key);
+  });
+
+  it("no longer knows the upload once it is complete (NoSuchUpload), and keeps the object", async () => {
+    const key = `tests/completed-twice-${randomUUID()}.mp4`;
+    const { storageUploadId, parts } = await uploadThreeParts(key);
+    await completeMultipartUpload({ key, storageUploadId, parts });
+    const error = await completeMultipartUpload({ key, storageUploadId, parts }).catch((e: unknown) => e);
+    expect(storageErrorName(error)).toBe("NoSuchUpload");
+    expect(await headObject(key)).toMatchObject({ size: 10 * MiB + 12_345 });
+    await deleteObject(key);
+  });
+});
