@@ -53,16 +53,17 @@ export async function signUploadParts(
     const url = await presignPut({ key: upload.key, contentType: upload.contentType, contentLength: upload.size, expiresInSeconds });
     return { parts: [{ partNumber: 1, url, size: upload.size, headers: { "Content-Type": upload.contentType } }], expiresAt };
   }
-  const sized = params.partNumbers.map((partNumber) => ({
-    partNumber,
-    contentLength: partLength(upload.size, upload.partSize!, partNumber),
-  }));
-  const urls = await presignUploadParts({
-    key: upload.key,
-    storageUploadId: upload.storageUploadId!,
-    parts: sized,
-    expiresInSeconds,
-  });
-  const parts = sized.map((part, i): SignedPart => ({ partNumber: part.partNumber, url: urls[i]!, size: part.contentLength }));
+  const parts = await signPartUrls({ ...upload, partSize: upload.partSize!, storageUploadId: upload.storageUploadId! }, params.partNumbers, expiresInSeconds);
   return { parts, expiresAt };
+}
+
+/** Presigned PUT URLs for parts of a multipart upload, each signed with that part's exact length. */
+export async function signPartUrls(
+  upload: { key: string; storageUploadId: string; size: number; partSize: number },
+  partNumbers: number[],
+  expiresInSeconds: number,
+): Promise<SignedPart[]> {
+  const sized = partNumbers.map((partNumber) => ({ partNumber, contentLength: partLength(upload.size, upload.partSize, partNumber) }));
+  const urls = await presignUploadParts({ key: upload.key, storageUploadId: upload.storageUploadId, parts: sized, expiresInSeconds });
+  return sized.map((part, i): SignedPart => ({ partNumber: part.partNumber, url: urls[i]!, size: part.contentLength }));
 }

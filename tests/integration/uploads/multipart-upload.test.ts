@@ -138,6 +138,29 @@ describe("multipart upload through the routes", () => {
     expect(await storedSha256(upload.key)).toBe(sha256(data));
   });
 
+  it("answers the create call with signed URLs for the first parts, enough to upload and complete without signing more", async () => {
+    const created = await routes.create(user, { filename: "talk.mp4", size: fileSize, contentType: "video/mp4" });
+    const { uploadId, parts: firstParts, partsExpiresAt } = created.body as {
+      uploadId: string;
+      parts: { partNumber: number; url: string; size: number }[];
+      partsExpiresAt: string;
+    };
+    expect(firstParts.map((p) => [p.partNumber, p.size])).toEqual([
+      [1, partSize],
+      [2, partSize],
+      [3, 12_345],
+    ]);
+    expect(Date.parse(partsExpiresAt) - Date.now()).toBeGreaterThan(890_000);
+    const parts: { partNumber: number; etag: string }[] = [];
+    for (const part of firstParts) {
+      const put = await putToStorage(part.url, data.subarray((part.partNumber - 1) * partSize, part.partNumber * partSize));
+      expect(put.status).toBe(200);
+      parts.push({ partNumber: part.partNumber, etag: put.headers.get("etag")! });
+    }
+    expect((await routes.complete(user, uploadId, { parts })).body.status).toBe("queued");
+    expect(await storedSha256(created.body.key as string)).toBe(sha256(data));
+  });
+
   it("completes from the parts listed in the request when the manifest is empty", async () => {
     const upload = await createMultipart();
     const signed = await routes.signParts(user, upload.uploadId, [1, 2, 3]);
