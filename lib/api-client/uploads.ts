@@ -11,6 +11,9 @@ export type CreatedUpload = {
   headers?: Record<string, string>;
   partSize?: number;
   partCount?: number;
+  /** Multipart: presigned URLs for the first parts, valid until `partsExpiresAt`. */
+  parts?: { partNumber: number; url: string; size: number }[];
+  partsExpiresAt?: string;
   expiresAt: string;
 };
 
@@ -45,11 +48,11 @@ export const uploadsApi = {
       }),
     ),
 
-  recordPart: (uploadId: string, partNumber: number, part: { etag: string; size: number }) =>
-    withRetry(() => apiRequest<unknown>(`${path(uploadId)}/parts/${partNumber}`, { method: "PUT", body: part })),
+  recordParts: (uploadId: string, parts: { partNumber: number; etag: string; size: number }[]) =>
+    withRetry(() => apiRequest<unknown>(`${path(uploadId)}/parts`, { method: "PATCH", body: { parts } })),
 
-  complete: (uploadId: string) =>
-    withRetry(() => apiRequest<CompletedUpload>(`${path(uploadId)}/complete`, { body: {} })),
+  complete: (uploadId: string, parts?: { partNumber: number; etag: string }[]) =>
+    withRetry(() => apiRequest<CompletedUpload>(`${path(uploadId)}/complete`, { body: parts ? { parts } : {} })),
 
   abort: (uploadId: string) => withRetry(() => apiRequest<void>(path(uploadId), { method: "DELETE" })),
 };

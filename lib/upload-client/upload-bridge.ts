@@ -1,14 +1,16 @@
 import type { PresignableRequest, PresignedResponse } from "./s3-request-types";
 import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi, type CompletedUpload, type UploadStatus } from "@/lib/api-client/uploads";
+import { PartRecorder } from "./part-recorder";
 import { completeReply, emptyReply, listPartsReply } from "./storage-replies";
 import { fileFingerprint, ResumeStore, type StoredUpload } from "./resume-store";
 
 // Connects Uppy's S3 plugin to the Uploads API. Before Uppy sends a byte, `prepare` asks
 // the server for the upload (or finds the one a reload cut off, by the file's
-// fingerprint); `signRequest` then hands the plugin the server's presigned URLs, records
-// each stored part in the server's manifest, and answers the control calls the server
-// owns (see storage-replies.ts). `complete` asks the server to finish and verify.
+// fingerprint); `signRequest` then hands the plugin the server's presigned URLs (the first
+// ones came with the upload, more are signed in batches), stored parts go to the server's
+// manifest every few seconds (PartRecorder), and the control calls the server owns are
+// answered here (see storage-replies.ts). `complete` asks the server to finish and verify.
 
 export type UploadPlan = {
   uploadId: string;
@@ -28,8 +30,8 @@ export type LocalFile = { id: string; name: string; size: number; type: string; 
 
 const UNPREPARED_PREFIX = "unprepared:";
 
-/** Part URLs signed per request: enough to keep a transfer going without a round trip per part. */
-const PART_URL_BATCH = 5;
+/** Part URLs signed per request, beyond those the upload came with: a round trip per 32 parts. */
+const PART_URL_BATCH = 32;
 /** A part URL this close to expiry is signed again rather than risked. */
 const URL_EXPIRY_MARGIN_MS = 60_000;
 
@@ -61,7 +63,7 @@ export class UploadBridge {
   private readonly plans = new Map<string, UploadPlan>();
   private readonly failures = new Map<string, Error>();
   private readonly partUrls = new Map<string, Map<number, { url: string; expiresAt: number }>>();
-  private readonly recordings = new Map<string, Map<number, Promise<void>>>();
+  private readonly recorders = new Map<string, PartRecorder>();
 
   constructor(
     private readonly store: ResumeStore,
@@ -149,6 +151,10 @@ export class UploadBridge {
       savedAt: new Date().toISOString(),
     };
     this.store.put(fingerprint, stored);
+    if (created.parts && created.partsExpiresAt) {
+      const expiresAt = Date.parse(created.partsExpiresAt);
+      this.partUrls.set(created.uploadId, new Map(created.parts.map((part) => [part.partNumber, { url: part.url, expiresAt }])));
+    }
     return {
       uploadId: created.uploadId,
       projectId: created.projectId,
@@ -175,14 +181,15 @@ export class UploadBridge {
     const plan = this.planByUpload(request.uploadId);
     switch (request.method) {
       case "GET": {
-        await this.settleRecordings(request.uploadId);
+        // The plugin is about to resume from the server's list: put what this page stored in it first.
+        await this.recorders.get(request.uploadId)?.recordAll().catch(() => undefined);
         const status = await uploadsApi.status(request.uploadId);
         return { url: listPartsReply(status.receivedParts) };
       }
       case "PUT":
         return { url: await this.partUrl(plan, request.partNumber) };
       case "POST":
-        await this.flushRecordings(request.uploadId);
+        // Completing is `complete`'s job, which lists the parts or records the last ones first.
         return { url: completeReply({ location: `${this.location.origin}/projects/${plan.projectId}`, key: plan.key }) };
       case "DELETE":
         // Cancelling goes through `discard`, which the page calls when a file is removed.
@@ -190,24 +197,31 @@ export class UploadBridge {
     }
   };
 
-  /** Records a part storage accepted in the server's manifest (Uppy's part-uploaded event). */
+  /** Records a part storage accepted in the server's manifest (Uppy's part-uploaded event), batched. */
   recordPart(fileId: string, part: { PartNumber: number; ETag: string }): void {
     const plan = this.plans.get(fileId);
     if (!plan?.partSize) return;
+    let recorder = this.recorders.get(plan.uploadId);
+    if (!recorder) {
+      recorder = new PartRecorder((parts) => uploadsApi.recordParts(plan.uploadId, parts).then(() => undefined));
+      this.recorders.set(plan.uploadId, recorder);
+    }
     const etag = part.ETag.startsWith('"') ? part.ETag : `"${part.ETag}"`;
-    const size = partLength(plan.size, plan.partSize, part.PartNumber);
-    const recording = uploadsApi.recordPart(plan.uploadId, part.PartNumber, { etag, size }).then(() => undefined);
-    recording.catch(() => undefined);
-    let pending = this.recordings.get(plan.uploadId);
-    if (!pending) this.recordings.set(plan.uploadId, (pending = new Map()));
-    pending.set(part.PartNumber, recording);
+    recorder.add({ partNumber: part.PartNumber, etag, size: partLength(plan.size, plan.partSize, part.PartNumber) });
   }
 
   /** Asks the server to complete and verify the upload; forgets it locally once it has. */
   async complete(fileId: string): Promise<CompletedUpload> {
     const plan = this.plans.get(fileId);
     if (!plan) throw new Error("This upload was not prepared by the server.");
-    const completed = await uploadsApi.complete(plan.uploadId);
+    // Every part went up from this page: completion lists them. Otherwise (resumed after a
+    // reload) the manifest holds the earlier ones, and the last ones are recorded first.
+    const recorder = this.recorders.get(plan.uploadId);
+    const parts = plan.partCount ? (recorder?.allParts(plan.partCount) ?? null) : null;
+    if (plan.partCount && !parts) await recorder?.recordAll();
+    const completed = await uploadsApi.complete(plan.uploadId, parts?.map(({ partNumber, etag }) => ({ partNumber, etag })));
+    recorder?.dispose();
+    this.recorders.delete(plan.uploadId);
     this.store.forget(plan.uploadId);
     return completed;
   }
@@ -219,7 +233,8 @@ export class UploadBridge {
     this.failures.delete(fileId);
     if (!plan) return;
     this.partUrls.delete(plan.uploadId);
-    this.recordings.delete(plan.uploadId);
+    this.recorders.get(plan.uploadId)?.dispose();
+    this.recorders.delete(plan.uploadId);
     this.store.forget(plan.uploadId);
     if (!finished) await uploadsApi.abort(plan.uploadId).catch(() => undefined);
   }
@@ -247,21 +262,5 @@ export class UploadBridge {
     const url = cache.get(partNumber)?.url;
     if (!url) throw new Error(`The server did not sign part ${partNumber}.`);
     return url;
-  }
-
-  private async settleRecordings(uploadId: string): Promise<void> {
-    await Promise.allSettled(this.recordings.get(uploadId)?.values() ?? []);
-  }
-
-  /** Every stored part must be in the manifest before completing; a failed recording is tried again once. */
-  private async flushRecordings(uploadId: string): Promise<void> {
-    const pending = this.recordings.get(uploadId);
-    if (!pending) return;
-    const results = await Promise.allSettled(pending.values());
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) {
-      pending.clear();
-      throw failed.reason instanceof Error ? failed.reason : new Error("A part could not be recorded. Try again.");
-    }
   }
 }

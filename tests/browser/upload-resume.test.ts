@@ -65,9 +65,11 @@ describe("resuming an upload cut off by a reload", () => {
     });
     const storage = recordStorageUploads(page);
     const recorded: number[] = [];
+    // The page records finished parts in batches (PATCH …/parts) every few seconds.
     page.on("response", (response) => {
-      const match = response.url().match(/\/api\/uploads\/[^/]+\/parts\/(\d+)$/);
-      if (match && response.request().method() === "PUT" && response.ok()) recorded.push(Number(match[1]));
+      if (!/\/api\/uploads\/[^/]+\/parts$/.test(response.url()) || response.request().method() !== "PATCH" || !response.ok()) return;
+      const body = response.request().postDataJSON() as { parts: { partNumber: number }[] };
+      recorded.push(...body.parts.map((p) => p.partNumber));
     });
 
     await page.goto(appUrl("/upload"));
