@@ -1,4 +1,4 @@
-// `npm run bench uploads [--size-mib=1024] [--small-mib=256] [--concurrency=6] [--sign-batch=32] [--record-batch=32] [--skip-build]`
+// `npm run bench uploads [--size-mib=1024] [--small-mib=256] [--concurrency=6] [--sign-batch=32] [--record-every-ms=5000] [--skip-build]`
 //
 // Uploads a generated video-shaped file through the real app (`next build` + `next start`,
 // a separate process) to the local S3-protocol server, and prints side by side:
@@ -16,12 +16,13 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { startServicesProcess } from "./_services";
-import { measureProcess, type ResourceUse } from "./_process-stats";
+import { cpuSeconds, idleCpuRate, measureProcess, processTree, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
 import { deleteObject } from "@/lib/storage/objects";
+import { PartRecorder, RECORD_PARTS_EVERY_MS } from "@/lib/upload-client/part-recorder";
 import { presignPut } from "@/lib/storage/presign";
 
 const MiB = 1024 * 1024;
@@ -31,7 +32,7 @@ type Options = {
   smallMiB: number;
   concurrency: number;
   signBatch: number;
-  recordBatch: number;
+  recordEveryMs: number;
   rounds: number;
   skipBuild: boolean;
 };
@@ -48,7 +49,7 @@ function parseOptions(args: string[]): Options {
     smallMiB: value("small-mib", 256),
     concurrency: value("concurrency", 6),
     signBatch: value("sign-batch", 32),
-    recordBatch: value("record-batch", 32),
+    recordEveryMs: value("record-every-ms", RECORD_PARTS_EVERY_MS),
     rounds: value("rounds", 2),
     skipBuild: args.includes("--skip-build"),
   };
@@ -74,31 +75,55 @@ const fileStream = (file: string, size: number) =>
 
 class Api {
   calls = 0;
+  /** App CPU seconds and call count per route, each call measured from its start to its answer. */
+  readonly cpuByRoute = new Map<string, { calls: number; cpuSeconds: number }>();
+  private appPids: number[] = [];
 
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
   ) {}
 
+  measureApp(pid: number): void {
+    this.appPids = processTree(pid);
+  }
+
   async call<T>(method: string, pathname: string, body?: unknown, expected = [200, 201]): Promise<T> {
     this.calls++;
+    const cpuBefore = cpuSeconds(this.appPids);
     const response = await fetch(`${this.baseUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
+    const route = `${method} ${pathname.replace(/\/api\/uploads\/[^/]+/, "/api/uploads/:id")}`;
+    const entry = this.cpuByRoute.get(route) ?? { calls: 0, cpuSeconds: 0 };
+    entry.calls++;
+    entry.cpuSeconds += cpuSeconds(this.appPids) - cpuBefore;
+    this.cpuByRoute.set(route, entry);
     if (!expected.includes(response.status)) throw new Error(`${method} ${pathname} → ${response.status} ${text}`);
     return (text ? JSON.parse(text) : null) as T;
   }
 }
 
-type Created = { uploadId: string; key: string; method: "single" | "multipart"; url?: string; headers?: Record<string, string>; partSize?: number; partCount?: number };
+type SignedPart = { partNumber: number; url: string };
+type Created = {
+  uploadId: string;
+  key: string;
+  method: "single" | "multipart";
+  url?: string;
+  headers?: Record<string, string>;
+  partSize?: number;
+  partCount?: number;
+  parts?: SignedPart[];
+};
 
 /**
- * What a browser client does: create, PUT the bytes to presigned URLs (parts in parallel,
- * URLs signed on demand in batches), record finished parts in the manifest in batches so
- * an interrupted upload can resume, then complete.
+ * What the browser client does: create (the answer carries the first part URLs), PUT the
+ * bytes to presigned URLs (parts in parallel, further URLs signed in batches as needed),
+ * record finished parts in the manifest every few seconds so an interrupted upload can
+ * resume (the web client's PartRecorder), then complete with the full part list.
  */
 async function uploadDirect(
   api: Api,
@@ -108,6 +133,7 @@ async function uploadDirect(
   options: Options,
 ): Promise<{ key: string; completionSeconds: number }> {
   const created = await api.call<Created>("POST", "/api/uploads", { filename: "bench.mp4", size, contentType: "video/mp4" });
+  let partList: { partNumber: number; etag: string }[] | undefined;
   if (created.method === "single") {
     const put = await fetch(created.url!, {
       method: "PUT",
@@ -120,13 +146,13 @@ async function uploadDirect(
     const partSize = created.partSize!;
     const partCount = created.partCount!;
     const partsPath = `/api/uploads/${created.uploadId}/parts`;
-    const signed = new Map<number, string>();
-    let nextToSign = 1;
+    const signed = new Map<number, string>((created.parts ?? []).map((part) => [part.partNumber, part.url]));
+    let nextToSign = (created.parts?.length ?? 0) + 1;
     let signing: Promise<void> | null = null;
     const signBatch = async () => {
       const partNumbers = Array.from({ length: Math.min(options.signBatch, partCount - nextToSign + 1) }, (_, i) => nextToSign + i);
       nextToSign += partNumbers.length;
-      const batch = await api.call<{ parts: { partNumber: number; url: string }[] }>("POST", partsPath, { partNumbers });
+      const batch = await api.call<{ parts: SignedPart[] }>("POST", partsPath, { partNumbers });
       for (const part of batch.parts) signed.set(part.partNumber, part.url);
     };
     const urlFor = async (partNumber: number) => {
@@ -136,13 +162,9 @@ async function uploadDirect(
       }
       return signed.get(partNumber)!;
     };
-    let pending: { partNumber: number; etag: string; size: number }[] = [];
-    const recordings: Promise<unknown>[] = [];
-    const flush = () => {
-      if (pending.length === 0) return;
-      recordings.push(api.call("PATCH", partsPath, { parts: pending }));
-      pending = [];
-    };
+    const recorder = new PartRecorder(async (parts) => {
+      await api.call("PATCH", partsPath, { parts });
+    }, options.recordEveryMs);
     let next = 1;
     const worker = async () => {
       const buffer = Buffer.allocUnsafe(partSize);
@@ -152,16 +174,18 @@ async function uploadDirect(
         await file.read(buffer, 0, length, (partNumber - 1) * partSize);
         const put = await fetch(url, { method: "PUT", body: buffer.subarray(0, length) });
         if (!put.ok) throw new Error(`PUT part ${partNumber} → ${put.status}`);
-        pending.push({ partNumber, etag: put.headers.get("etag")!, size: length });
-        if (pending.length >= options.recordBatch) flush();
+        recorder.add({ partNumber, etag: put.headers.get("etag")!, size: length });
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, worker));
-    flush();
-    await Promise.all(recordings);
+    // As the web client does: completion lists the parts; recordings under way finish first.
+    recorder.dispose();
+    await recorder.recordAll().catch(() => undefined);
+    const done = recorder.allParts(partCount)!;
+    partList = done.map(({ partNumber, etag }) => ({ partNumber, etag }));
   }
   const completionStarted = performance.now();
-  const completed = await api.call<{ status: string }>("POST", `/api/uploads/${created.uploadId}/complete`);
+  const completed = await api.call<{ status: string }>("POST", `/api/uploads/${created.uploadId}/complete`, partList && { parts: partList });
   if (completed.status !== "queued") throw new Error(`completion answered ${completed.status}`);
   return { key: created.key, completionSeconds: (performance.now() - completionStarted) / 1000 };
 }
@@ -247,26 +271,38 @@ export async function run(args: string[]): Promise<void> {
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const api = new Api(baseUrl, accessToken);
+    api.measureApp(pid);
 
     // Warm-up: load every route involved and let the JIT settle, so the figures are the
     // steady cost of an upload rather than the first request's module loading.
     console.log("Warming up the routes…");
     for (const key of [
       (await uploadDirect(api, file, filePath, MiB, options)).key,
-      (await uploadDirect(api, file, filePath, 80 * MiB, options)).key,
+      (await uploadDirect(api, file, filePath, 80 * MiB, { ...options, recordEveryMs: 1 })).key,
       await uploadProxied(baseUrl, accessToken, filePath, 80 * MiB),
     ]) {
       await deleteObject(key);
     }
+    const unfinished = await api.call<Created>("POST", "/api/uploads", { filename: "warm-up.mp4", size: 80 * MiB, contentType: "video/mp4" });
+    await api.call("POST", `/api/uploads/${unfinished.uploadId}/parts`, { partNumbers: [1, 2, 3, 4, 5] });
+    await api.call("DELETE", `/api/uploads/${unfinished.uploadId}`, undefined, [204]);
+
+    // What the app uses doing nothing, over as long as a measured upload takes: timers,
+    // pools, the runtime. It is part of every figure below; shown, not subtracted.
+    const idleCpuPerSecond = await idleCpuRate(pid, 5);
+    api.cpuByRoute.clear();
 
     const rows: { label: string; size: number; use: ResourceUse }[] = [];
+    let directCpuByRoute = new Map<string, { calls: number; cpuSeconds: number }>();
     const directRequests = new Map<number, number>();
     for (const size of [small, large]) {
       console.log(`Measuring ${sizeLabel(size)}: direct, then proxied…`);
       const callsBefore = api.calls;
+      api.cpuByRoute.clear();
       const direct = await measureProcess(pid, () => uploadDirect(api, file, filePath, size, options));
       rows.push({ label: "direct: presigned multipart", size, use: direct.use });
       directRequests.set(size, api.calls - callsBefore);
+      if (size === large) directCpuByRoute = new Map([...api.cpuByRoute].map(([route, use]) => [route, { ...use }]));
       await deleteObject(direct.result.key);
       const proxied = await measureProcess(pid, () => uploadProxied(baseUrl, accessToken, filePath, size));
       rows.push({ label: "baseline: proxied via app", size, use: proxied.use });
@@ -304,19 +340,24 @@ export async function run(args: string[]): Promise<void> {
     const lines = [
       "",
       `ClipCrafter upload benchmark — next start (pid ${pid}) → s3rver on this machine, ${options.concurrency} parallel part PUTs, ` +
-        `part URLs signed ${options.signBatch} at a time, parts recorded ${options.recordBatch} at a time`,
+        `part URLs with the upload then ${options.signBatch} at a time, parts recorded every ${fmt(options.recordEveryMs / 1000, 1)} s`,
       "",
+      `app CPU is on-CPU time from /proc/<pid>/task/*/schedstat (ns) over the app's process tree; ` +
+        `utime+stime ticks (10 ms) in brackets`,
       `${"path".padEnd(30)}${"size".padStart(9)}${"app CPU s".padStart(11)}${"peak RSS +MiB".padStart(15)}${"wall s".padStart(9)}${"MiB/s".padStart(9)}`,
       ...rows.map(
         (r) =>
-          `${r.label.padEnd(30)}${sizeLabel(r.size).padStart(9)}${fmt(r.use.cpuSeconds).padStart(11)}${fmt(mib(r.use.peakRssGrowthBytes), 1).padStart(15)}${fmt(r.use.wallSeconds).padStart(9)}${fmt(mib(r.size) / r.use.wallSeconds, 0).padStart(9)}`,
+          `${r.label.padEnd(30)}${sizeLabel(r.size).padStart(9)}${fmt(r.use.cpuSeconds, 3).padStart(11)}${fmt(mib(r.use.peakRssGrowthBytes), 1).padStart(15)}${fmt(r.use.wallSeconds).padStart(9)}${fmt(mib(r.size) / r.use.wallSeconds, 0).padStart(9)}   (${fmt(r.use.tickCpuSeconds)} s in ticks)`,
       ),
       `${"raw single PUT to storage".padEnd(30)}${sizeLabel(large).padStart(9)}${"—".padStart(11)}${"—".padStart(15)}${fmt(raw.seconds).padStart(9)}${fmt(rawGoodput, 0).padStart(9)}   best of ${rawRuns.map((t) => fmt(t)).join(", ")} s`,
       `${"multipart via the API".padEnd(30)}${sizeLabel(large).padStart(9)}${"—".padStart(11)}${"—".padStart(15)}${fmt(bestMultipart.seconds).padStart(9)}${fmt(multipartGoodput, 0).padStart(9)}   best of ${multipartRuns.map((r) => fmt(r.seconds)).join(", ")} s`,
       "",
-      `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds, 2)} s ÷ ${fmt(proxiedLarge.cpuSeconds, 2)} s = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
-      `    the direct upload made ${directRequests.get(large)} app requests (${sizeLabel(large)}) and ${directRequests.get(small)} (${sizeLabel(small)}): ` +
-        `create, part-URL batches, manifest batches, complete`,
+      `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
+      `    app idle CPU (no requests, over 5 s before the runs): ${fmt(idleCpuPerSecond * 1000, 2)} ms per second, ` +
+        `${fmt(idleCpuPerSecond * directLarge.wallSeconds * 1000, 1)} ms over the direct upload's ${fmt(directLarge.wallSeconds, 1)} s — included above, not subtracted`,
+      `    the direct upload made ${directRequests.get(large)} app requests (${sizeLabel(large)}) and ${directRequests.get(small)} (${sizeLabel(small)}); ` +
+        `app CPU from each call's start to its answer (${sizeLabel(large)}): ` +
+        [...directCpuByRoute].map(([route, use]) => `${route} ${use.calls} × ${fmt((use.cpuSeconds / use.calls) * 1000, 1)} ms`).join(", "),
       `    per extra ${sizeLabel(large - small)} (${sizeLabel(small)} → ${sizeLabel(large)}): direct +${fmt((directLarge.cpuSeconds - directSmall.cpuSeconds) * 1000, 0)} ms, ` +
         `proxied +${fmt((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000, 0)} ms ` +
         `(${fmt(((directLarge.cpuSeconds - directSmall.cpuSeconds) / (proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds)) * 100, 1)}%); ` +
@@ -334,7 +375,23 @@ export async function run(args: string[]): Promise<void> {
     await mkdir(resultsDir, { recursive: true });
     await writeFile(
       path.join(resultsDir, "uploads.json"),
-      JSON.stringify({ at: new Date().toISOString(), options, rows, rawRuns, multipartRuns, cpuRatio, rssSmall, rssLarge, goodputRatio }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          options,
+          rows,
+          idleCpuPerSecond,
+          directCpuByRoute: Object.fromEntries(directCpuByRoute),
+          rawRuns,
+          multipartRuns,
+          cpuRatio,
+          rssSmall,
+          rssLarge,
+          goodputRatio,
+        },
+        null,
+        2,
+      ),
     );
   } finally {
     await file.close();
