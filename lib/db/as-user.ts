@@ -13,8 +13,8 @@ export async function asUser<T>(
   work: (tx: postgres.TransactionSql) => Promise<T>,
 ): Promise<T> {
   return db().begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-    await tx`set local role authenticated`;
+    // One round trip for both: set_config('role', …, true) is SET LOCAL ROLE, as PostgREST does it.
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
     return work(tx);
   }) as Promise<T>;
 }
