@@ -43,14 +43,16 @@ export async function presignUploadParts(params: {
 }): Promise<string[]> {
   if (params.parts.length === 0) return [];
   const sign = await objectUrlSigner();
-  return params.parts.map((part) =>
-    sign({
+  return Promise.all(
+    params.parts.map((part) =>
+      sign({
       method: "PUT",
       key: params.key,
       query: { "x-id": "UploadPart", partNumber: String(part.partNumber), uploadId: params.storageUploadId },
-      headers: { "content-length": String(part.contentLength) },
-      expiresInSeconds: params.expiresInSeconds,
-    }),
+        headers: { "content-length": String(part.contentLength) },
+        expiresInSeconds: params.expiresInSeconds,
+      }),
+    ),
   );
 }
 

@@ -1,29 +1,32 @@
-import { createHash, createHmac } from "node:crypto";
+import { S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
 import { env } from "@/lib/env";
 import { bucket, signingStorage } from "./client";
 
-// AWS Signature Version 4 for presigned object URLs (query-string auth), as the SDK's
-// getSignedUrl produces them for PutObject and UploadPart — the same URL byte for byte
-// (tests/unit/presign.test.ts holds it to that). getSignedUrl resolves the endpoint rules
-// and runs the client's middleware stack for every URL, about 1 ms each; the signature
-// itself is a few HMACs. Here the endpoint is resolved once per configuration by the SDK's
-// own rules, and the signing key once per day.
+// Presigned object URLs (query-string SigV4) for PutObject and UploadPart, signed by the
+// SDK's own S3RequestPresigner — the URLs getSignedUrl makes, byte for byte
+// (tests/unit/uploads/presign-parts.test.ts holds them to that). getSignedUrl resolves the
+// endpoint rules and rebuilds the client's middleware stack for every URL; here the
+// endpoint is resolved once per configuration, by the SDK's own rules, and one presigner
+// (which caches its signing key) signs every URL.
 
-type Endpoint = { origin: string; host: string; basePath: string; signingRegion: string; signingService: string };
-
-const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+type Signing = {
+  endpoint: { protocol: string; hostname: string; port?: number; basePath: string };
+  region: string;
+  service: string;
+  presigner: S3RequestPresigner;
+};
 
 // The SDK's encoding (RFC 3986: encodeURIComponent plus !'()*), for query strings and key segments.
 export const escapeUri = (value: string) =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-const endpoints = new Map<string, Endpoint>();
+const signings = new Map<string, Signing>();
 
-async function resolveEndpoint(): Promise<Endpoint> {
+async function signing(): Promise<Signing> {
   const e = env();
   const endpoint = e.R2_PUBLIC_ENDPOINT ?? e.R2_ENDPOINT;
-  const cacheKey = JSON.stringify([endpoint, e.R2_REGION, e.R2_FORCE_PATH_STYLE, bucket()]);
-  const cached = endpoints.get(cacheKey);
+  const cacheKey = JSON.stringify([endpoint, e.R2_REGION, e.R2_FORCE_PATH_STYLE, e.R2_ACCESS_KEY_ID, e.R2_SECRET_ACCESS_KEY, bucket()]);
+  const cached = signings.get(cacheKey);
   if (cached) return cached;
   const config = signingStorage().config;
   const resolved = config.endpointProvider({
@@ -37,79 +40,58 @@ async function resolveEndpoint(): Promise<Endpoint> {
   });
   const scheme = (resolved.properties?.authSchemes as { signingRegion?: string; signingName?: string }[] | undefined)?.[0];
   const url = new URL(resolved.url);
-  const result: Endpoint = {
-    origin: url.origin,
-    host: url.host,
-    basePath: url.pathname.replace(/\/$/, ""),
-    signingRegion: scheme?.signingRegion ?? e.R2_REGION,
-    signingService: scheme?.signingName ?? "s3",
+  const region = scheme?.signingRegion ?? e.R2_REGION;
+  const service = scheme?.signingName ?? "s3";
+  const result: Signing = {
+    endpoint: {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      basePath: url.pathname.replace(/\/$/, ""),
+    },
+    region,
+    service,
+    presigner: new S3RequestPresigner({ ...config, region: async () => region, signingName: service }),
   };
-  endpoints.set(cacheKey, result);
+  signings.set(cacheKey, result);
   return result;
 }
-
-let signingKeyCache: { id: string; key: Buffer } | undefined;
-
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const id = JSON.stringify([secret, date, region, service]);
-  if (signingKeyCache?.id !== id) {
-    const kDate = createHmac("sha256", `AWS4${secret}`).update(date).digest();
-    const kRegion = createHmac("sha256", kDate).update(region).digest();
-    const kService = createHmac("sha256", kRegion).update(service).digest();
-    signingKeyCache = { id, key: createHmac("sha256", kService).update("aws4_request").digest() };
-  }
-  return signingKeyCache.key;
-}
-
-const amzDate = (now: Date) => now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
 export type ObjectUrlSigner = (request: {
   method: "PUT" | "GET";
   key: string;
   query: Record<string, string>;
-  /** Headers the request must carry, lower-case names; `host` is always signed. */
+  /** Headers the request must carry, lower-case names; all are signed, with `host`. */
   headers: Record<string, string>;
   expiresInSeconds: number;
-}) => string;
+}) => Promise<string>;
 
 /** A signer for object URLs in the configured bucket; create one per request or batch. */
 export async function objectUrlSigner(now: Date = new Date()): Promise<ObjectUrlSigner> {
-  const endpoint = await resolveEndpoint();
-  const { R2_ACCESS_KEY_ID: accessKeyId, R2_SECRET_ACCESS_KEY: secret } = env();
-  const timestamp = amzDate(now);
-  const scope = `${timestamp.slice(0, 8)}/${endpoint.signingRegion}/${endpoint.signingService}/aws4_request`;
-  const key = signingKey(secret, timestamp.slice(0, 8), endpoint.signingRegion, endpoint.signingService);
-  const fixedQuery: [string, string][] = [
-    ["X-Amz-Algorithm", "AWS4-HMAC-SHA256"],
-    ["X-Amz-Content-Sha256", UNSIGNED_PAYLOAD],
-    ["X-Amz-Credential", escapeUri(`${accessKeyId}/${scope}`)],
-    ["X-Amz-Date", timestamp],
-  ];
-  return (request) => {
-    const path = `${endpoint.basePath}/${request.key.split("/").map(escapeUri).join("/")}`;
-    const headers: Record<string, string> = { ...request.headers, host: endpoint.host };
-    const headerNames = Object.keys(headers).sort();
-    const signedHeaders = headerNames.join(";");
-    // Names are sorted by code point (what SigV4 and the SDK's URL formatting both do).
-    const query: [string, string][] = [
-      ...fixedQuery,
-      ["X-Amz-Expires", String(request.expiresInSeconds)],
-      ["X-Amz-SignedHeaders", escapeUri(signedHeaders)],
-      ...Object.entries(request.query).map(([name, value]): [string, string] => [escapeUri(name), escapeUri(value)]),
-    ];
-    query.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const canonicalRequest = [
-      request.method,
-      path,
-      query.map(([name, value]) => `${name}=${value}`).join("&"),
-      headerNames.map((name) => `${name}:${headers[name]!.trim().replace(/\s+/g, " ")}\n`).join(""),
-      signedHeaders,
-      UNSIGNED_PAYLOAD,
-    ].join("\n");
-    const stringToSign = `AWS4-HMAC-SHA256\n${timestamp}\n${scope}\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
-    const signature = createHmac("sha256", key).update(stringToSign).digest("hex");
-    const at = query.findIndex(([name]) => name > "X-Amz-Signature");
-    query.splice(at === -1 ? query.length : at, 0, ["X-Amz-Signature", signature]);
-    return `${endpoint.origin}${path}?${query.map(([name, value]) => `${name}=${value}`).join("&")}`;
+  const { endpoint, region, service, presigner } = await signing();
+  return async (request) => {
+    const signed = await presigner.presign(
+      {
+        method: request.method,
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        port: endpoint.port,
+        path: `${endpoint.basePath}/${request.key.split("/").map(escapeUri).join("/")}`,
+        query: request.query,
+        headers: request.headers,
+      },
+      {
+        expiresIn: request.expiresInSeconds,
+        signableHeaders: new Set(Object.keys(request.headers)),
+        signingDate: now,
+        signingRegion: region,
+        signingService: service,
+      },
+    );
+    const query = Object.keys(signed.query ?? {})
+      .sort()
+      .map((name) => `${escapeUri(name)}=${escapeUri(String(signed.query![name]))}`)
+      .join("&");
+    return `${signed.protocol}//${signed.hostname}${signed.port ? `:${signed.port}` : ""}${signed.path}?${query}`;
   };
 }
