@@ -1,5 +1,5 @@
-import { FFMPEG_BASE_ARGS, inputArgs, secretsOf, type MediaInput } from "./media-input";
-import { runMediaTool } from "./run-media-tool";
+import { createReadStream } from "node:fs";
+import { outputLocation } from "./media-input";
 
 export type LoudnessProfile = { binSeconds: number; db: number[] };
 
@@ -42,26 +42,17 @@ export function createLoudnessBins(binSeconds: number, sampleRate = SAMPLE_RATE)
 }
 
 /**
- * The loudness of the first audio stream over time (mean power per bin, dBFS). Only the
- * audio is decoded, resampled to 8 kHz mono: a minute of audio takes milliseconds.
+ * Output options that make an ffmpeg run also write its input's first audio stream as
+ * 8 kHz mono 16-bit samples to `file` — for loudnessFromSamples. Added to the run that
+ * reads the video anyway, it costs an audio decode, not another ffmpeg run.
  */
-export async function loudnessProfile(
-  input: MediaInput,
-  options: { demuxers: readonly string[]; timeoutMs: number; binSeconds: number },
-): Promise<LoudnessProfile> {
-  const bins = createLoudnessBins(options.binSeconds);
-  await runMediaTool({
-    tool: "ffmpeg",
-    args: [
-      ...FFMPEG_BASE_ARGS,
-      "-nostats",
-      ...inputArgs(input, options.demuxers),
-      "-map", "0:a:0", "-vn", "-ac", "1", "-ar", String(SAMPLE_RATE),
-      "-f", "s16le", "pipe:1",
-    ],
-    timeoutMs: options.timeoutMs,
-    onStdout: (chunk) => bins.push(chunk),
-    redact: secretsOf(input),
-  });
+export function loudnessSamplesOutput(file: string, maxBytes: number): string[] {
+  return ["-map", "0:a:0", "-vn", "-ac", "1", "-ar", String(SAMPLE_RATE), "-f", "s16le", "-fs", String(maxBytes), outputLocation(file)];
+}
+
+/** The loudness over time (mean power per bin, dBFS) of samples written by loudnessSamplesOutput. */
+export async function loudnessFromSamples(file: string, binSeconds: number): Promise<LoudnessProfile> {
+  const bins = createLoudnessBins(binSeconds);
+  for await (const chunk of createReadStream(file)) bins.push(chunk as Buffer);
   return bins.finish();
 }

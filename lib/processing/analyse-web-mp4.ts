@@ -1,5 +1,6 @@
 import { keyframeTimes } from "@/lib/media/ffprobe";
-import { loudnessProfile, type LoudnessProfile } from "@/lib/media/loudness";
+import { loudnessFromSamples } from "@/lib/media/loudness";
+import type { LoudnessProfile } from "@/lib/media/loudness";
 import { WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
 
 export const ANALYSIS_TIMEOUT_MS = 10 * 60_000;
@@ -9,16 +10,14 @@ const LOUDNESS_BIN_SECONDS = 0.5;
 export type ClipAnalysis = { keyframes: number[]; loudness: LoudnessProfile | null };
 
 /**
- * Reads the web MP4 while it is still on local disk (before or while it uploads), so
- * choosing clips later costs no second download: packet flags for keyframes (no
- * decoding) and the audio alone, decoded at 8 kHz mono, for loudness.
+ * Reads the web MP4 while it is still on local disk (while it uploads), so choosing clips
+ * later costs no second download: packet flags for keyframes (no decoding), and the
+ * loudness from the audio samples the run that made the web MP4 also wrote.
  */
-export async function analyseWebMp4(file: string, hasAudio: boolean): Promise<ClipAnalysis> {
-  const input = { file };
-  const options = { demuxers: WEB_MP4_DEMUXERS, timeoutMs: ANALYSIS_TIMEOUT_MS };
+export async function analyseWebMp4(file: string, loudnessSamples: string | null): Promise<ClipAnalysis> {
   const [keyframes, loudness] = await Promise.all([
-    keyframeTimes(input, options),
-    hasAudio ? loudnessProfile(input, { ...options, binSeconds: LOUDNESS_BIN_SECONDS }) : Promise.resolve(null),
+    keyframeTimes({ file }, { demuxers: WEB_MP4_DEMUXERS, timeoutMs: ANALYSIS_TIMEOUT_MS }),
+    loudnessSamples ? loudnessFromSamples(loudnessSamples, LOUDNESS_BIN_SECONDS) : Promise.resolve(null),
   ]);
   // Rounded: this travels as step output (JSON), a few numbers per second of video.
   return {

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import type { RunClaim } from "@/lib/db/queries/processing";
 import { env } from "@/lib/env";
 import { fractionDone } from "@/lib/media/ffmpeg-progress";
+import { loudnessSamplesOutput } from "@/lib/media/loudness";
 import { runFfmpeg } from "@/lib/media/ffmpeg";
 import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError } from "@/lib/media/run-media-tool";
@@ -68,6 +69,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
     await sweepStaleWorkspaces();
     const result = await withTempDir(async (dir) => {
       const output = path.join(dir, "web.mp4");
+      const loudnessSamples = plan.audio !== "none" ? path.join(dir, "loudness.s16le") : null;
       let ffmpegMs: number;
       try {
         ({ elapsedMs: ffmpegMs } = await runFfmpeg({
@@ -76,6 +78,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
           outputArgs: webMp4OutputArgs(plan, params.media, { preset: env().FFMPEG_PRESET }),
           outputPath: output,
           maxOutputBytes: env().OUTPUT_MAX_BYTES,
+          extraOutputs: loudnessSamples ? loudnessSamplesOutput(loudnessSamples, env().OUTPUT_MAX_BYTES) : undefined,
           timeoutMs: env().FFMPEG_TIMEOUT_SECONDS * 1000,
           onProgress: (update) => progress.fraction(fractionDone(update, params.media.durationSeconds)),
         }));
@@ -87,7 +90,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
       const uploadStarted = performance.now();
       const [bytes, analysis] = await Promise.all([
         uploadFile(key, output, "video/mp4").then((size) => ({ size, uploadMs: performance.now() - uploadStarted })),
-        analyseWebMp4(output, plan.audio !== "none"),
+        analyseWebMp4(output, loudnessSamples),
       ]);
       await keepForLaterSteps(claim, WEB_MP4_FILE, output);
       return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis };
