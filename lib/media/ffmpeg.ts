@@ -16,6 +16,11 @@ export type FfmpegInput = {
   seekSeconds?: number;
   /** Read only this much of the input from the seek point. */
   durationSeconds?: number;
+  /**
+   * Decode on one thread: for a single frame. A frame-threaded decoder fills every thread
+   * with a frame before it hands out the first, decoding frames nobody asked for.
+   */
+  oneFrame?: boolean;
 };
 
 /** One output: its options, the local file it goes to, and the size it may not reach. */
@@ -37,6 +42,7 @@ function openInput(input: FfmpegInput): string[] {
   const limits = [
     ...(input.seekSeconds !== undefined ? ["-ss", input.seekSeconds.toFixed(6)] : []),
     ...(input.durationSeconds !== undefined ? ["-t", input.durationSeconds.toFixed(6)] : []),
+    ...(input.oneFrame ? ["-threads", "1"] : []),
   ];
   return inputArgs(input.input, input.demuxers, limits);
 }

@@ -59,7 +59,7 @@ export function clipJobs(
     },
     thumbnails: {
       // Input seeking decodes from the keyframe at or before the point and stops at the first frame.
-      inputs: clips.map((clip) => ({ input: source, demuxers: WEB_MP4_DEMUXERS, seekSeconds: start(clip), durationSeconds: 0.5 })),
+      inputs: clips.map((clip) => ({ input: source, demuxers: WEB_MP4_DEMUXERS, seekSeconds: start(clip), durationSeconds: 0.5, oneFrame: true })),
       outputs: clips.map((_, i) => ({
         args: ["-map", `${i}:v:0`, "-frames:v", "1", "-vf", `scale=w=min(${CLIP_THUMBNAIL_MAX_WIDTH}\\,iw):h=-2`, "-q:v", "4"],
         path: files[i]!.thumbnail,

@@ -30,6 +30,7 @@ export async function grabFrame(params: {
     demuxers: params.demuxers,
     // Points are often keyframes (thumbnailTimes snaps to them): the nudge keeps the seek on it.
     seekSeconds: params.atSeconds + KEYFRAME_SEEK_NUDGE_SECONDS,
+    oneFrame: true,
     outputArgs: ["-map", "0:v:0", "-frames:v", "1", "-vf", `scale=w=min(${params.maxWidth}\\,iw):h=-2`, "-q:v", "3"],
     outputPath: params.outputPath,
     maxOutputBytes: FRAME_MAX_BYTES,
