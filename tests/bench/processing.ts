@@ -149,7 +149,10 @@ export async function run(args: string[]): Promise<void> {
         "-movflags", "+faststart", path.join(scratch, "local-remux.mp4"),
       ]);
       const loadBefore = load();
-      const h264 = await runToReady(h264File, "camera.mp4", "video/mp4");
+      // Three uploads of the file, one after another: the median run is reported, all three shown.
+      const runs: Run[] = [];
+      for (let i = 1; i <= 3; i++) runs.push(await runToReady(h264File, `camera-${i}.mp4`, "video/mp4"));
+      const h264 = [...runs].sort((a, b) => a.seconds - b.seconds)[1]!;
       const remux = stageData(h264, "remux");
       if (!remux) throw new Error("the H.264 run did not remux");
       const remuxSeconds = remux.ffmpegMs / 1000;
@@ -157,8 +160,8 @@ export async function run(args: string[]): Promise<void> {
         `H.264/AAC 1280×720 30 fps 60 s MP4 (${mb(h264Size)}, ${((h264Size * 8) / 60 / 1e6).toFixed(1)} Mbit/s), load average ${loadBefore} before:`,
         `  remux ÷ cp:                 ${fmt(remuxSeconds / cp, 1)}×  (ffmpeg remux, reading the upload from storage: ${fmt(remuxSeconds, 3)} s; cp of the same file: ${fmt(cp, 3)} s, median of 3)`,
         `                              (the same remux local file → local file: ${fmt(localRemux, 3)} s, ${fmt(localRemux / cp, 1)}× cp)`,
-        `  time to ready:              ${fmt(h264.seconds)} s  (${fmt(h264.cpu)} CPU s; from ${h264.from}; target ≤ 2 s)`,
-        `  stages, wall s (CPU s):     ${breakdown(h264)}`,
+        `  time to ready:              ${fmt(h264.seconds)} s  (median of ${runs.map((r) => fmt(r.seconds)).join(", ")} s; ${fmt(h264.cpu)} CPU s; from ${h264.from}; target ≤ 2 s)`,
+        `  stages, wall s (CPU s):     ${breakdown(h264)}  (the median run)`,
       ];
     };
 
@@ -175,19 +178,24 @@ export async function run(args: string[]): Promise<void> {
         const { env } = await import("@/lib/env");
         const input = { file: vp9File };
         const media = describeMedia(await probe(input, { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: 60_000 }));
+        const { loudnessSamplesOutput } = await import("@/lib/media/loudness");
         const outputPath = path.join(scratch, `raw-${randomUUID()}.mp4`);
+        const samplesPath = path.join(scratch, `raw-${randomUUID()}.s16le`);
+        const plan = planWebMp4(media);
+        // The pipeline's command line exactly, loudness samples for clip selection included.
         const args = ffmpegArgs({
           input,
           demuxers: UPLOADED_VIDEO_DEMUXERS,
-          outputArgs: webMp4OutputArgs(planWebMp4(media), media, { preset: env().FFMPEG_PRESET }),
+          outputArgs: webMp4OutputArgs(plan, media, { preset: env().FFMPEG_PRESET }),
           outputPath,
           maxOutputBytes: env().OUTPUT_MAX_BYTES,
+          extraOutputs: plan.audio !== "none" ? loudnessSamplesOutput(samplesPath, env().OUTPUT_MAX_BYTES) : undefined,
           onProgress: () => {},
         });
         const cpu0 = cpuSeconds();
         const { elapsedMs } = await runMediaTool({ tool: "ffmpeg", args, timeoutMs: 30 * 60_000, onStdout: () => {} });
         const cpu = cpuSeconds() - cpu0;
-        await rm(outputPath, { force: true });
+        await Promise.all([rm(outputPath, { force: true }), rm(samplesPath, { force: true })]);
         return { wall: elapsedMs / 1000, cpu };
       };
       const rawBefore = await rawTranscode();
