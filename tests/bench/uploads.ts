@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { startServicesProcess } from "./_services";
+import type { CreatedUpload } from "@/lib/api-client/uploads";
 import { cpuSeconds, idleCpuRate, measureProcess, processTree, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
@@ -108,16 +109,6 @@ class Api {
 }
 
 type SignedPart = { partNumber: number; url: string };
-type Created = {
-  uploadId: string;
-  key: string;
-  method: "single" | "multipart";
-  url?: string;
-  headers?: Record<string, string>;
-  partSize?: number;
-  partCount?: number;
-  parts?: SignedPart[];
-};
 
 /**
  * What the browser client does: create (the answer carries the first part URLs), PUT the
@@ -132,7 +123,7 @@ async function uploadDirect(
   size: number,
   options: Options,
 ): Promise<{ key: string; completionSeconds: number }> {
-  const created = await api.call<Created>("POST", "/api/uploads", { filename: "bench.mp4", size, contentType: "video/mp4" });
+  const created = await api.call<CreatedUpload>("POST", "/api/uploads", { filename: "bench.mp4", size, contentType: "video/mp4" });
   let partList: { partNumber: number; etag: string }[] | undefined;
   if (created.method === "single") {
     const put = await fetch(created.url!, {
@@ -283,7 +274,7 @@ export async function run(args: string[]): Promise<void> {
     ]) {
       await deleteObject(key);
     }
-    const unfinished = await api.call<Created>("POST", "/api/uploads", { filename: "warm-up.mp4", size: 80 * MiB, contentType: "video/mp4" });
+    const unfinished = await api.call<CreatedUpload>("POST", "/api/uploads", { filename: "warm-up.mp4", size: 80 * MiB, contentType: "video/mp4" });
     await api.call("POST", `/api/uploads/${unfinished.uploadId}/parts`, { partNumbers: [1, 2, 3, 4, 5] });
     await api.call("DELETE", `/api/uploads/${unfinished.uploadId}`, undefined, [204]);
 
