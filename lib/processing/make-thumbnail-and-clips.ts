@@ -1,3 +1,4 @@
+import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
 import type { RunClaim } from "@/lib/db/queries/processing";
 import { CLIP_MIN_SECONDS, type ClipWindow } from "./choose-clips";
@@ -27,7 +28,9 @@ export async function makeThumbnailAndClips(
     }),
     makeClips(db, claim, params),
   ]);
-  if (thumbnail.status === "rejected") throw thumbnail.reason;
-  if (clips.status === "rejected") throw clips.reason;
-  return { thumbnail: thumbnail.value, clips: clips.value };
+  if (thumbnail.status === "fulfilled" && clips.status === "fulfilled") return { thumbnail: thumbnail.value, clips: clips.value };
+  // A failure that ended the run (a problem with the video, the project gone) wins over one
+  // a retry could fix: the other part may have failed only because the run was over.
+  const failures = [thumbnail, clips].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  throw failures.find((e) => e instanceof NonRetriableError) ?? failures[0];
 }
