@@ -1,7 +1,7 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import S3rver from "s3rver";
-import { putObjectMultipart, type FilesystemStore } from "./assemble-multipart";
+import { storeMultipartObjectsAsParts, type FilesystemStore } from "./multipart-objects";
 
 export type LocalStorage = {
   endpoint: string;
@@ -52,8 +52,8 @@ function abortMultipartUploads(dataDir: string, bucket: string): KoaMiddleware {
 /**
  * An S3-protocol server (s3rver) on the local filesystem, with the bucket created and a
  * CORS rule that lets the app's origin PUT and read the ETag header, as R2 must be set up.
- * Multipart completion checks the part list and sets the ETag as S3 does, in a fraction of
- * s3rver's own time (assemble-multipart.ts).
+ * Multipart objects are kept as their parts, as object stores keep them, so completing an
+ * upload moves files instead of copying the object (multipart-objects.ts).
  */
 export async function startLocalStorage(options: {
   dataDir: string;
@@ -79,8 +79,7 @@ export async function startLocalStorage(options: {
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
     abortMultipartUploads(options.dataDir, options.bucket),
   );
-  const store = (server as unknown as { store: FilesystemStore }).store;
-  store.putObjectMultipart = (bucket, uploadId, parts) => putObjectMultipart(store, bucket, uploadId, parts);
+  storeMultipartObjectsAsParts((server as unknown as { store: FilesystemStore }).store);
   await server.run();
   // Node closes an idle keep-alive connection after 5 s; the S3 client may pick that very
   // socket for its next request, and a streamed PUT on it cannot be retried ("socket hang

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { completeMultipartUpload, createMultipartUpload, uploadPart } from "@/lib/storage/multipart";
-import { deleteObject, getObjectStream, headObject } from "@/lib/storage/objects";
+import { deleteObject, getObjectRange, getObjectStream, headObject, listObjects, putObject } from "@/lib/storage/objects";
 import { storageErrorName } from "@/lib/uploads/storage-errors";
 
 const MiB = 1024 * 1024;
@@ -27,7 +27,7 @@ async function uploadThreeParts(key: string) {
 }
 
 describe("the local storage server's multipart completion", () => {
-  it("assembles the parts in order and gives the object S3's multipart ETag: MD5 of the part MD5s, then -<parts>", async () => {
+  it("serves the parts in order as one object, with S3's multipart ETag: MD5 of the part MD5s, then -<parts>", async () => {
     const key = `tests/assembled-${randomUUID()}.mp4`;
     const { storageUploadId, bodies, parts } = await uploadThreeParts(key);
     expect(parts.map((p) => p.etag)).toEqual(bodies.map((b) => `"${md5(b).toString("hex")}"`));
@@ -65,5 +65,48 @@ describe("the local storage server's multipart completion", () => {
     expect(storageErrorName(error)).toBe("NoSuchUpload");
     expect(await headObject(key)).toMatchObject({ size: 10 * MiB + 12_345 });
     await deleteObject(key);
+  });
+
+  it("answers ranged reads that start, end or cross part boundaries with the right bytes, and refuses a range past the end", async () => {
+    const key = `tests/ranges-${randomUUID()}.mp4`;
+    const { storageUploadId, bodies, parts } = await uploadThreeParts(key);
+    await completeMultipartUpload({ key, storageUploadId, parts });
+    const whole = Buffer.concat(bodies);
+    const p1 = 5 * MiB;
+    for (const [start, end] of [
+      [0, 11],
+      [p1 - 10, p1 + 9],
+      [p1, p1],
+      [p1 - 1, 2 * p1],
+      [100, whole.length - 1],
+      [2 * p1 + 5, whole.length - 1],
+    ] as const) {
+      const got = await getObjectRange(key, start, end);
+      expect(got.equals(whole.subarray(start, end + 1)), `bytes ${start}-${end}`).toBe(true);
+    }
+    const pastEnd = await getObjectRange(key, whole.length + 1, whole.length + 10).catch((e: unknown) => e);
+    expect(storageErrorName(pastEnd)).toBe("InvalidRange");
+    await deleteObject(key);
+  });
+
+  it("lets a plain PUT replace a multipart object and a multipart upload replace a plain one; a listing shows one object of the right size, and delete removes it", async () => {
+    const key = `tests/replaced-${randomUUID()}.mp4`;
+    const first = await uploadThreeParts(key);
+    await completeMultipartUpload({ key, storageUploadId: first.storageUploadId, parts: first.parts });
+
+    const plain = randomBytes(1000);
+    await putObject(key, plain, { contentType: "video/mp4" });
+    expect(await headObject(key)).toMatchObject({ size: 1000, etag: `"${md5(plain).toString("hex")}"` });
+    expect((await storedBytes(key)).equals(plain)).toBe(true);
+
+    const second = await uploadThreeParts(key);
+    await completeMultipartUpload({ key, storageUploadId: second.storageUploadId, parts: second.parts });
+    expect((await storedBytes(key)).equals(Buffer.concat(second.bodies))).toBe(true);
+    const prefix = key.slice(0, key.lastIndexOf("/") + 1);
+    expect((await listObjects(prefix)).filter((o) => o.key === key)).toEqual([expect.objectContaining({ key, size: 10 * MiB + 12_345 })]);
+
+    await deleteObject(key);
+    expect(await headObject(key)).toBeNull();
+    expect((await listObjects(prefix)).filter((o) => o.key.startsWith(key))).toEqual([]);
   });
 });
