@@ -39,7 +39,8 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  * that is missing or has another ETag), gives the object S3's multipart ETag (MD5 of the
  * part MD5s, then `-<part count>`), and moves the upload's part files under the object —
  * a rename, so completing 1 GiB copies nothing. GET and HEAD read across the parts, ranges
- * included; PUT, DELETE and copy of the key handle both kinds of object.
+ * included; PUT, DELETE and copy of the key handle both kinds of object. A range of an empty
+ * object is refused (416) as S3 refuses it.
  *
  * s3rver itself streams every part through an MD5 of the whole object into a new file: about
  * 5 s of its only thread for 1 GiB, with the parts and the copy on disk side by side.
@@ -71,7 +72,16 @@ export function storeMultipartObjectsAsParts(store: FilesystemStore): void {
 
   store.getObject = async (bucket, key, options) => {
     const manifest = await readManifest(bucket, key);
-    if (!manifest) return original.getObject(bucket, key, options);
+    if (!manifest) {
+      const object = await original.getObject(bucket, key, options);
+      // No byte range of an empty object exists: S3 answers 416 InvalidRange, where s3rver
+      // would promise one byte and send none, leaving the client waiting.
+      if (object?.range && Number(object.metadata["content-length"]) === 0) {
+        object.content?.destroy();
+        object.content = null;
+      }
+      return object;
+    }
     let metadata: Metadata;
     try {
       metadata = await store.getMetadata(bucket, key);
