@@ -22,7 +22,7 @@ import { startEventSink } from "./_event-sink";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
-import { deleteObject } from "@/lib/storage/objects";
+import { deleteObject, headObject, putObject } from "@/lib/storage/objects";
 import { PartRecorder, RECORD_PARTS_EVERY_MS } from "@/lib/upload-client/part-recorder";
 import { presignPut } from "@/lib/storage/presign";
 
@@ -216,8 +216,34 @@ async function rawPut(filePath: string, size: number): Promise<{ key: string; se
   return { key, seconds: (performance.now() - started) / 1000 };
 }
 
+const FLOOR_SAMPLES = 30;
+
+/**
+ * What no implementation on this stack can go below: the app CPU of its cheapest request
+ * (routing, auth-free, one query) and the CPU of one storage call through the AWS SDK. Each
+ * is the mean of FLOOR_SAMPLES after as many unmeasured ones.
+ */
+async function measureFloor(api: Api): Promise<{ requestMs: number; storageCallMs: number; totalMs: number }> {
+  for (let i = 0; i < FLOOR_SAMPLES; i++) await api.call("GET", "/api/health");
+  api.cpuByRoute.clear();
+  for (let i = 0; i < FLOOR_SAMPLES; i++) await api.call("GET", "/api/health");
+  const requestMs = (api.cpuByRoute.get("GET /api/health")!.cpuSeconds / FLOOR_SAMPLES) * 1000;
+  api.cpuByRoute.clear();
+
+  const key = `bench/floor-${randomUUID()}.bin`;
+  await putObject(key, Buffer.alloc(1024), { contentType: "application/octet-stream" });
+  for (let i = 0; i < FLOOR_SAMPLES; i++) await headObject(key);
+  const before = process.cpuUsage();
+  for (let i = 0; i < FLOOR_SAMPLES; i++) await headObject(key);
+  const used = process.cpuUsage(before);
+  await deleteObject(key);
+  const storageCallMs = (used.user + used.system) / 1000 / FLOOR_SAMPLES;
+  return { requestMs, storageCallMs, totalMs: 2 * requestMs + 3 * storageCallMs };
+}
+
 const mib = (bytes: number) => bytes / MiB;
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const plusMinus = (n: number) => `${n < 0 ? "−" : "+"}${fmt(Math.abs(n), 0)}`;
 const sizeLabel = (bytes: number) => (bytes % (1024 * MiB) === 0 ? `${bytes / (1024 * MiB)} GiB` : `${mib(bytes)} MiB`);
 
 export async function run(args: string[]): Promise<void> {
@@ -288,6 +314,7 @@ export async function run(args: string[]): Promise<void> {
     // What the app uses doing nothing, over as long as a measured upload takes: timers,
     // pools, the runtime. It is part of every figure below; shown, not subtracted.
     const idleCpuPerSecond = await idleCpuRate(pid, 5);
+    const floor = await measureFloor(api);
     api.cpuByRoute.clear();
 
     const rows: { label: string; size: number; use: ResourceUse }[] = [];
@@ -351,13 +378,17 @@ export async function run(args: string[]): Promise<void> {
       `${"multipart via the API".padEnd(30)}${sizeLabel(large).padStart(9)}${"—".padStart(11)}${"—".padStart(15)}${fmt(bestMultipart.seconds).padStart(9)}${fmt(multipartGoodput, 0).padStart(9)}   best of ${multipartRuns.map((r) => fmt(r.seconds)).join(", ")} s`,
       "",
       `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
+      `    floor on this machine with this stack, the least a verified multipart upload can cost the app: ` +
+        `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, mean of ${FLOOR_SAMPLES}) + ` +
+        `3 storage calls (create and complete the multipart upload, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, mean of ${FLOOR_SAMPLES} HEADs in this process) ` +
+        `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxied figure`,
       `    app idle CPU (no requests, over 5 s before the runs): ${fmt(idleCpuPerSecond * 1000, 2)} ms per second, ` +
         `${fmt(idleCpuPerSecond * directLarge.wallSeconds * 1000, 1)} ms over the direct upload's ${fmt(directLarge.wallSeconds, 1)} s — included above, not subtracted`,
       `    the direct upload made ${directRequests.get(large)} app requests (${sizeLabel(large)}) and ${directRequests.get(small)} (${sizeLabel(small)}); ` +
         `app CPU from each call's start to its answer (${sizeLabel(large)}): ` +
         [...directCpuByRoute].map(([route, use]) => `${route} ${use.calls} × ${fmt((use.cpuSeconds / use.calls) * 1000, 1)} ms`).join(", "),
-      `    per extra ${sizeLabel(large - small)} (${sizeLabel(small)} → ${sizeLabel(large)}): direct +${fmt((directLarge.cpuSeconds - directSmall.cpuSeconds) * 1000, 0)} ms, ` +
-        `proxied +${fmt((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000, 0)} ms ` +
+      `    per extra ${sizeLabel(large - small)} (${sizeLabel(small)} → ${sizeLabel(large)}): direct ${plusMinus((directLarge.cpuSeconds - directSmall.cpuSeconds) * 1000)} ms, ` +
+        `proxied ${plusMinus((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000)} ms ` +
         `(${fmt(((directLarge.cpuSeconds - directSmall.cpuSeconds) / (proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds)) * 100, 1)}%); ` +
         `the rest of the direct figure is the per-upload cost of its app requests`,
       `    app peak RSS growth, direct: ${fmt(rssSmall, 1)} MiB (${sizeLabel(small)}), ${fmt(rssLarge, 1)} MiB (${sizeLabel(large)}); ` +
@@ -379,6 +410,7 @@ export async function run(args: string[]): Promise<void> {
           options,
           rows,
           idleCpuPerSecond,
+          floor,
           directCpuByRoute: Object.fromEntries(directCpuByRoute),
           rawRuns,
           multipartRuns,
