@@ -128,3 +128,17 @@ export async function idleCpuRate(pid: number, seconds: number): Promise<number>
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   return (cpuSeconds(pids) - before) / ((performance.now() - started) / 1000);
 }
+
+/**
+ * Waits until the tree has a quiet second (under `quietCpuPerSecond` of CPU), at most
+ * `maxSeconds`, so that a measurement starts after the work before it has finished —
+ * a garbage collection left over from a previous run is not charged to the next one.
+ * Returns the seconds waited.
+ */
+export async function settle(pid: number, quietCpuPerSecond: number, maxSeconds = 20): Promise<number> {
+  const started = performance.now();
+  while ((performance.now() - started) / 1000 < maxSeconds) {
+    if ((await idleCpuRate(pid, 1)) < quietCpuPerSecond) break;
+  }
+  return (performance.now() - started) / 1000;
+}

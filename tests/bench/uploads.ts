@@ -17,7 +17,7 @@ import path from "node:path";
 import http from "node:http";
 import { startServicesProcess } from "./_services";
 import type { CreatedUpload } from "@/lib/api-client/uploads";
-import { cpuSeconds, idleCpuRate, measureProcess, processTree, type ResourceUse } from "./_process-stats";
+import { cpuSeconds, idleCpuRate, measureProcess, processTree, settle, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
@@ -217,6 +217,7 @@ async function rawPut(filePath: string, size: number): Promise<{ key: string; se
 }
 
 const FLOOR_SAMPLES = 30;
+const QUIET_CPU_PER_SECOND = 0.0005;
 
 /**
  * What no implementation on this stack can go below: the app CPU of its cheapest request
@@ -313,6 +314,7 @@ export async function run(args: string[]): Promise<void> {
 
     // What the app uses doing nothing, over as long as a measured upload takes: timers,
     // pools, the runtime. It is part of every figure below; shown, not subtracted.
+    const settledSeconds = [await settle(pid, QUIET_CPU_PER_SECOND)];
     const idleCpuPerSecond = await idleCpuRate(pid, 5);
     const floor = await measureFloor(api);
     api.cpuByRoute.clear();
@@ -324,11 +326,15 @@ export async function run(args: string[]): Promise<void> {
       console.log(`Measuring ${sizeLabel(size)}: direct, then proxied…`);
       const callsBefore = api.calls;
       api.cpuByRoute.clear();
+      // Each measured run starts once the work before it (its garbage collection included)
+      // is over, so neither path is charged for the other's.
+      settledSeconds.push(await settle(pid, QUIET_CPU_PER_SECOND));
       const direct = await measureProcess(pid, () => uploadDirect(api, filePath, size, options));
       rows.push({ label: "direct: presigned multipart", size, use: direct.use });
       directRequests.set(size, api.calls - callsBefore);
       if (size === large) directCpuByRoute = new Map([...api.cpuByRoute].map(([route, use]) => [route, { ...use }]));
       await deleteObject(direct.result.key);
+      settledSeconds.push(await settle(pid, QUIET_CPU_PER_SECOND));
       const proxied = await measureProcess(pid, () => uploadProxied(baseUrl, accessToken, filePath, size));
       rows.push({ label: "baseline: proxied via app", size, use: proxied.use });
       await deleteObject(proxied.result);
@@ -382,6 +388,8 @@ export async function run(args: string[]): Promise<void> {
         `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, mean of ${FLOOR_SAMPLES}) + ` +
         `3 storage calls (create and complete the multipart upload, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, mean of ${FLOOR_SAMPLES} HEADs in this process) ` +
         `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxied figure`,
+      `    each measured run started after a quiet second (app under ${fmt(QUIET_CPU_PER_SECOND * 1000, 1)} ms of CPU), ` +
+        `reached after ${settledSeconds.map((t) => fmt(t, 0)).join(", ")} s`,
       `    app idle CPU (no requests, over 5 s before the runs): ${fmt(idleCpuPerSecond * 1000, 2)} ms per second, ` +
         `${fmt(idleCpuPerSecond * directLarge.wallSeconds * 1000, 1)} ms over the direct upload's ${fmt(directLarge.wallSeconds, 1)} s — included above, not subtracted`,
       `    the direct upload made ${directRequests.get(large)} app requests (${sizeLabel(large)}) and ${directRequests.get(small)} (${sizeLabel(small)}); ` +
@@ -410,6 +418,7 @@ export async function run(args: string[]): Promise<void> {
           options,
           rows,
           idleCpuPerSecond,
+          settledSeconds,
           floor,
           directCpuByRoute: Object.fromEntries(directCpuByRoute),
           rawRuns,
