@@ -44,39 +44,6 @@ export async function getObjectRange(key: string, start: number, end: number): P
   return Buffer.from(bytes ?? new Uint8Array());
 }
 
-export type ObjectStart = { size: number; bytes: Buffer };
-
-/**
- * The first `length` bytes of an object and its total size, in one request (a ranged GET;
- * the size comes from Content-Range), or null when it does not exist. Reads no further than
- * `length` bytes even from a server that ignores the range.
- */
-export async function readObjectStart(key: string, length: number): Promise<ObjectStart | null> {
-  let result;
-  try {
-    result = await storage().send(new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${length - 1}` }));
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    // A range starting at 0 is unsatisfiable only for an empty object.
-    if (error instanceof S3ServiceException && (error.name === "InvalidRange" || error.$metadata.httpStatusCode === 416)) {
-      return { size: 0, bytes: Buffer.alloc(0) };
-    }
-    throw error;
-  }
-  const total = /\/(\d+)$/.exec(result.ContentRange ?? "")?.[1];
-  const size = total === undefined ? Number(result.ContentLength ?? 0) : Number(total);
-  if (!(result.Body instanceof Readable)) return { size, bytes: Buffer.alloc(0) };
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of result.Body as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    received += chunk.length;
-    if (received >= length) break;
-  }
-  result.Body.destroy();
-  return { size, bytes: Buffer.concat(chunks).subarray(0, length) };
-}
-
 export async function getObjectStream(key: string): Promise<Readable> {
   const result = await storage().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
   if (!(result.Body instanceof Readable)) throw new Error(`storage returned no body for ${key}`);

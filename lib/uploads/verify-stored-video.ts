@@ -1,4 +1,4 @@
-import { readObjectStart } from "@/lib/storage/objects";
+import { getObjectRange, headObject } from "@/lib/storage/objects";
 import { describeNonVideo, sniffContainer, SNIFF_BYTES, type VideoContainer } from "./sniff-container";
 
 export type StoredVideoCheck =
@@ -7,21 +7,32 @@ export type StoredVideoCheck =
   | { ok: false; problem: "size_mismatch"; size: number }
   | { ok: false; problem: "not_a_video"; looksLike: string };
 
+export type StorageReader = {
+  head: typeof headObject;
+  readRange: typeof getObjectRange;
+};
+
+const storageReader: StorageReader = { head: headObject, readRange: getObjectRange };
+
 /**
  * Checks an object in storage before anything is built on it: it exists, has the size
  * the client declared (when one was declared), and starts like a real video container.
- * Shared by upload completion and URL import. One storage request: a ranged GET of the
- * first bytes, which also carries the object's size.
+ * Shared by upload completion and URL import.
  */
-export async function verifyStoredVideo(key: string, options: { expectedSize?: number } = {}): Promise<StoredVideoCheck> {
-  const start = await readObjectStart(key, SNIFF_BYTES);
-  if (!start) return { ok: false, problem: "missing" };
-  if (options.expectedSize !== undefined && start.size !== options.expectedSize) {
-    return { ok: false, problem: "size_mismatch", size: start.size };
+export async function verifyStoredVideo(
+  key: string,
+  options: { expectedSize?: number } = {},
+  reader: StorageReader = storageReader,
+): Promise<StoredVideoCheck> {
+  const head = await reader.head(key);
+  if (!head) return { ok: false, problem: "missing" };
+  if (options.expectedSize !== undefined && head.size !== options.expectedSize) {
+    return { ok: false, problem: "size_mismatch", size: head.size };
   }
-  const sniffed = sniffContainer(start.bytes);
-  if (!sniffed) return { ok: false, problem: "not_a_video", looksLike: describeNonVideo(start.bytes) };
-  return { ok: true, size: start.size, ...sniffed };
+  const first = head.size === 0 ? Buffer.alloc(0) : await reader.readRange(key, 0, Math.min(SNIFF_BYTES, head.size) - 1);
+  const sniffed = sniffContainer(first);
+  if (!sniffed) return { ok: false, problem: "not_a_video", looksLike: describeNonVideo(first) };
+  return { ok: true, size: head.size, ...sniffed };
 }
 
 export function notAVideoMessage(looksLike: string): string {

@@ -239,7 +239,7 @@ async function measureFloor(api: Api): Promise<{ requestMs: number; storageCallM
   const used = process.cpuUsage(before);
   await deleteObject(key);
   const storageCallMs = (used.user + used.system) / 1000 / FLOOR_SAMPLES;
-  return { requestMs, storageCallMs, totalMs: 2 * requestMs + 3 * storageCallMs };
+  return { requestMs, storageCallMs, totalMs: 2 * requestMs + 4 * storageCallMs };
 }
 
 const mib = (bytes: number) => bytes / MiB;
@@ -386,7 +386,7 @@ export async function run(args: string[]): Promise<void> {
       `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
       `    floor on this machine with this stack, the least a verified multipart upload can cost the app: ` +
         `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, mean of ${FLOOR_SAMPLES}) + ` +
-        `3 storage calls (create and complete the multipart upload, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, mean of ${FLOOR_SAMPLES} HEADs in this process) ` +
+        `4 storage calls (create and complete the multipart upload, HEAD, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, mean of ${FLOOR_SAMPLES} HEADs in this process) ` +
         `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxied figure`,
       `    each measured run started after a quiet second (app under ${fmt(QUIET_CPU_PER_SECOND * 1000, 1)} ms of CPU), ` +
         `reached after ${settledSeconds.map((t) => fmt(t, 0)).join(", ")} s`,

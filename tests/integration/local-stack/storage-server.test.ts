@@ -109,4 +109,13 @@ describe("the local storage server's multipart completion", () => {
     expect(await headObject(key)).toBeNull();
     expect((await listObjects(prefix)).filter((o) => o.key.startsWith(key))).toEqual([]);
   });
+
+  it("refuses a byte range of an empty object with InvalidRange, as S3 does, instead of leaving the reader waiting", async () => {
+    const key = `tests/empty-${randomUUID()}.mp4`;
+    await putObject(key, Buffer.alloc(0), { contentType: "video/mp4" });
+    const error = await getObjectRange(key, 0, 4095).catch((e: unknown) => e);
+    expect(storageErrorName(error)).toBe("InvalidRange");
+    expect(await headObject(key)).toMatchObject({ size: 0 });
+    await deleteObject(key);
+  });
 });
