@@ -3,7 +3,8 @@
 // needs itself (see tests/support); a missing ffmpeg or Chromium fails its tier with the
 // command that installs it.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { processEnvironment } from "@/lib/env";
 
@@ -19,12 +20,20 @@ const resultsDir = path.join(process.cwd(), "test-results");
 mkdirSync(resultsDir, { recursive: true });
 const reportFile = path.join(resultsDir, "vitest.json");
 
+// Everything the tiers write to the temporary folder (databases, storage, generated media,
+// the browser tier's app build) goes under one folder of this run, removed when it ends,
+// whatever a test or a service left behind. Postgres runs as its own user, so it must be
+// able to enter it.
+const scratch = mkdtempSync(path.join(os.tmpdir(), "clipcrafter-tests-"));
+chmodSync(scratch, 0o755);
+
 const started = Date.now();
 const run = spawnSync(
   path.join(process.cwd(), "node_modules/.bin/vitest"),
   ["run", ...selected.flatMap((t) => ["--project", t]), "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`],
-  { stdio: "inherit", env: processEnvironment() as NodeJS.ProcessEnv },
+  { stdio: "inherit", env: { ...(processEnvironment() as NodeJS.ProcessEnv), TMPDIR: scratch } },
 );
+rmSync(scratch, { recursive: true, force: true });
 
 type Report = {
   success: boolean;
