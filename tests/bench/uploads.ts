@@ -103,7 +103,7 @@ class Api {
   calls = 0;
   /** App CPU seconds and call count per route, each call measured from its start to its answer. */
   readonly cpuByRoute = new Map<string, { calls: number; cpuSeconds: number }>();
-  private appPids: number[] = [];
+  appPids: number[] = [];
 
   constructor(
     private readonly baseUrl: string,
@@ -222,23 +222,32 @@ const QUIET_CPU_PER_SECOND = 0.0005;
 /**
  * What no implementation on this stack can go below: the app CPU of its cheapest request
  * (routing, auth-free, one query) and the CPU of one storage call through the AWS SDK. Each
- * is the mean of FLOOR_SAMPLES after as many unmeasured ones.
+ * is the median of FLOOR_SAMPLES calls, measured one by one after as many unmeasured ones,
+ * so that a garbage collection landing on one call does not raise the floor.
  */
 async function measureFloor(api: Api): Promise<{ requestMs: number; storageCallMs: number; totalMs: number }> {
-  for (let i = 0; i < FLOOR_SAMPLES; i++) await api.call("GET", "/api/health");
-  api.cpuByRoute.clear();
-  for (let i = 0; i < FLOOR_SAMPLES; i++) await api.call("GET", "/api/health");
-  const requestMs = (api.cpuByRoute.get("GET /api/health")!.cpuSeconds / FLOOR_SAMPLES) * 1000;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const samples = async (call: () => Promise<unknown>, cpu: () => number): Promise<number[]> => {
+    for (let i = 0; i < FLOOR_SAMPLES; i++) await call();
+    const measured: number[] = [];
+    for (let i = 0; i < FLOOR_SAMPLES; i++) {
+      const before = cpu();
+      await call();
+      measured.push((cpu() - before) * 1000);
+    }
+    return measured;
+  };
+  const requestMs = median(await samples(() => api.call("GET", "/api/health"), () => cpuSeconds(api.appPids)));
   api.cpuByRoute.clear();
 
   const key = `bench/floor-${randomUUID()}.bin`;
   await putObject(key, Buffer.alloc(1024), { contentType: "application/octet-stream" });
-  for (let i = 0; i < FLOOR_SAMPLES; i++) await headObject(key);
-  const before = process.cpuUsage();
-  for (let i = 0; i < FLOOR_SAMPLES; i++) await headObject(key);
-  const used = process.cpuUsage(before);
+  const ownCpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  const storageCallMs = median(await samples(() => headObject(key), ownCpu));
   await deleteObject(key);
-  const storageCallMs = (used.user + used.system) / 1000 / FLOOR_SAMPLES;
   return { requestMs, storageCallMs, totalMs: 2 * requestMs + 4 * storageCallMs };
 }
 
@@ -385,8 +394,8 @@ export async function run(args: string[]): Promise<void> {
       "",
       `(a) app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
       `    floor on this machine with this stack, the least a verified multipart upload can cost the app: ` +
-        `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, mean of ${FLOOR_SAMPLES}) + ` +
-        `4 storage calls (create and complete the multipart upload, HEAD, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, mean of ${FLOOR_SAMPLES} HEADs in this process) ` +
+        `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, median of ${FLOOR_SAMPLES}) + ` +
+        `4 storage calls (create and complete the multipart upload, HEAD, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, median of ${FLOOR_SAMPLES} HEADs in this process) ` +
         `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxied figure`,
       `    each measured run started after a quiet second (app under ${fmt(QUIET_CPU_PER_SECOND * 1000, 1)} ms of CPU), ` +
         `reached after ${settledSeconds.map((t) => fmt(t, 0)).join(", ")} s`,
