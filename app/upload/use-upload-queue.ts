@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi } from "@/lib/api-client/uploads";
 import { parseEntries, ResumeStore, type StoredUpload } from "@/lib/upload-client/resume-store";
 import { TransferRate } from "@/lib/upload-client/transfer-rate";
-import { UploadBridge } from "@/lib/upload-client/upload-bridge";
+import { PARALLEL_STORAGE_REQUESTS, UploadBridge } from "@/lib/upload-client/upload-bridge";
 
 export const acceptedVideoTypes = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", "video/*"];
 
@@ -252,7 +252,7 @@ function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body
     shouldUseMultipart: (file) => bridge.planFor(file.id)?.method === "multipart",
     getChunkSize: ({ size }) => bridge.partSizeFor(size) ?? size,
     generateObjectKey: (file) => bridge.keyFor(file.id),
-    limit: 3,
+    limit: PARALLEL_STORAGE_REQUESTS,
   });
   // Runs before the plugin on every upload and retry: the server records the upload (or
   // a reload's unfinished one is found again) before a byte moves.

@@ -31,7 +31,12 @@ export type LocalFile = { id: string; name: string; size: number; type: string; 
 const UNPREPARED_PREFIX = "unprepared:";
 
 /** Part URLs signed per request, beyond those the upload came with: a round trip per 32 parts. */
-const PART_URL_BATCH = 32;
+export const PART_URL_BATCH = 32;
+/**
+ * PUTs to storage in flight at once, across the queue: a browser's HTTP/1.1 connection limit
+ * per origin (storage is its own origin, so the app's API calls do not wait behind them).
+ */
+export const PARALLEL_STORAGE_REQUESTS = 6;
 /** A part URL this close to expiry is signed again rather than risked. */
 const URL_EXPIRY_MARGIN_MS = 60_000;
 

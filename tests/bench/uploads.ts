@@ -8,6 +8,8 @@
 //       both at two sizes, to show whether memory grows with the file;
 //   (b) multipart goodput (create → parts → verified completion) ÷ one raw presigned PUT of
 //       the same bytes to the same storage.
+// The upload itself runs as the web client runs it: the same parallel PUTs, URL batches and
+// part recording (the defaults come from lib/upload-client).
 import { spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -24,6 +26,7 @@ import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
 import { deleteObject, headObject, putObject } from "@/lib/storage/objects";
 import { PartRecorder, RECORD_PARTS_EVERY_MS } from "@/lib/upload-client/part-recorder";
+import { PARALLEL_STORAGE_REQUESTS, PART_URL_BATCH } from "@/lib/upload-client/upload-bridge";
 import { presignPut } from "@/lib/storage/presign";
 
 const MiB = 1024 * 1024;
@@ -48,8 +51,8 @@ function parseOptions(args: string[]): Options {
   return {
     sizeMiB: value("size-mib", 1024),
     smallMiB: value("small-mib", 256),
-    concurrency: value("concurrency", 6),
-    signBatch: value("sign-batch", 32),
+    concurrency: value("concurrency", PARALLEL_STORAGE_REQUESTS),
+    signBatch: value("sign-batch", PART_URL_BATCH),
     recordEveryMs: value("record-every-ms", RECORD_PARTS_EVERY_MS),
     rounds: value("rounds", 3),
     skipBuild: args.includes("--skip-build"),
