@@ -11,6 +11,15 @@ import { eventIds } from "@/inngest/events";
 
 const fast = { retryDelayMs: () => 5 };
 
+/** Starts a run for project p1, cancels it while its step waits at a gate, opens the gate, and returns how the run ended. */
+async function cancelWhileStepWaits(runner: EmbeddedRunner, openGate: () => void) {
+  const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
+  await new Promise((r) => setTimeout(r, 50));
+  runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
+  openGate();
+  return (await run)?.status;
+}
+
 describe("embedded job mode", () => {
   it("runs a registered function to completion when an event is sent", async () => {
     setEmbeddedRunner(new EmbeddedRunner(functions, fast));
@@ -162,12 +171,7 @@ describe("embedded job mode", () => {
         await step.run("second", () => ran.push("second"));
       },
     );
-    const runner = new EmbeddedRunner([long], fast);
-    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
-    await new Promise((r) => setTimeout(r, 50));
-    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
-    release();
-    expect((await run)?.status).toBe("cancelled");
+    expect(await cancelWhileStepWaits(new EmbeddedRunner([long], fast), release)).toBe("cancelled");
     expect(ran).toEqual(["first"]);
   });
 
@@ -192,11 +196,7 @@ describe("embedded job mode", () => {
       },
     );
     const runner = new EmbeddedRunner([fn], fast);
-    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
-    await new Promise((r) => setTimeout(r, 50));
-    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
-    release();
-    expect((await run)?.status).toBe("cancelled");
+    expect(await cancelWhileStepWaits(runner, release)).toBe("cancelled");
     await runner.idle();
     expect(failureHandled).toBe(false);
   });
