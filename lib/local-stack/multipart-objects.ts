@@ -84,7 +84,8 @@ export function storeMultipartObjectsAsParts(store: FilesystemStore): void {
     }
     let metadata: Metadata;
     try {
-      metadata = await store.getMetadata(bucket, key);
+      // The manifest is read already: its size, without reading it again through getMetadata.
+      metadata = { ...(await original.getMetadata(bucket, key)), "content-length": manifest.size };
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
