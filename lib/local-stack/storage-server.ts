@@ -33,11 +33,11 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<voi
 // s3rver answers AbortMultipartUpload (DELETE ?uploadId=…) with 405; R2 and S3 support it.
 // This gives the local server the same behaviour: the parts are dropped (204), or 404
 // NoSuchUpload when the upload is unknown.
-function abortMultipartUploads(dataDir: string, bucket: string): KoaMiddleware {
+function abortMultipartUploads(store: FilesystemStore, bucket: string): KoaMiddleware {
   return async (ctx, next) => {
     const uploadId = ctx.query.uploadId;
     if (ctx.method !== "DELETE" || typeof uploadId !== "string" || !ctx.path.startsWith(`/${bucket}/`)) return next();
-    const uploadDir = path.join(dataDir, bucket, "._S3rver_uploads", uploadId);
+    const uploadDir = path.join(store.getResourcePath(bucket, undefined, "uploads"), uploadId);
     if (!/^[0-9a-f]+$/.test(uploadId) || !(await stat(uploadDir).catch(() => null))) {
       ctx.status = 404;
       ctx.type = "application/xml";
@@ -76,10 +76,9 @@ export async function startLocalStorage(options: {
       },
     ],
   });
-  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
-    abortMultipartUploads(options.dataDir, options.bucket),
-  );
-  storeMultipartObjectsAsParts((server as unknown as { store: FilesystemStore }).store);
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(abortMultipartUploads(store, options.bucket));
+  storeMultipartObjectsAsParts(store);
   await server.run();
   // Node closes an idle keep-alive connection after 5 s; the S3 client may pick that very
   // socket for its next request, and a streamed PUT on it cannot be retried ("socket hang
