@@ -34,6 +34,7 @@ const schema = z
     DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
     DATABASE_POOL_SIZE: int(10),
 
+    AUTH_MODE: z.enum(["supabase", "local"]).optional(),
     SUPABASE_URL: optionalString.pipe(z.url().optional()),
     SUPABASE_ANON_KEY: optionalString,
     SUPABASE_JWT_SECRET: optionalString,
@@ -90,14 +91,7 @@ const schema = z
     RECONCILE_ORPHAN_GRACE_HOURS: int(24),
   })
   .superRefine((v, ctx) => {
-    if (!v.SUPABASE_JWT_SECRET && !v.SUPABASE_JWKS_URL && !v.SUPABASE_URL) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SUPABASE_JWT_SECRET"],
-        message:
-          "SUPABASE_JWT_SECRET is required to verify access tokens (or set SUPABASE_URL / SUPABASE_JWKS_URL to use the project's JWKS)",
-      });
-    }
+    for (const { setting, message } of unsafeModeIssues(v)) ctx.addIssue({ code: "custom", path: [setting], message });
     if (v.STRIPE_SECRET_KEY) {
       for (const name of ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO"] as const) {
         if (!v[name]) {
@@ -109,15 +103,90 @@ const schema = z
         }
       }
     }
-    const inngestMode = v.INNGEST_MODE ?? (v.INNGEST_EVENT_KEY ? "cloud" : "embedded");
-    if (inngestMode === "cloud" && !v.INNGEST_SIGNING_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["INNGEST_SIGNING_KEY"],
-        message: "INNGEST_SIGNING_KEY is required for Inngest Cloud (INNGEST_EVENT_KEY is set)",
-      });
-    }
   });
+
+type ModeSettings = {
+  NODE_ENV?: string;
+  APP_URL?: string;
+  AUTH_MODE?: "supabase" | "local";
+  SUPABASE_URL?: string;
+  SUPABASE_ANON_KEY?: string;
+  SUPABASE_JWT_SECRET?: string;
+  INNGEST_MODE?: "cloud" | "dev" | "embedded";
+  INNGEST_EVENT_KEY?: string;
+  INNGEST_SIGNING_KEY?: string;
+};
+
+// The one place each mode is derived. Nothing unsafe is ever chosen by omission: local
+// sign-in needs AUTH_MODE=local, and a production start without Inngest keys runs jobs
+// nowhere rather than in an unsigned endpoint (unsafeModeIssues refuses that start).
+export function deriveAuthMode(v: ModeSettings): "supabase" | "local" | undefined {
+  if (v.SUPABASE_URL) return "supabase";
+  return v.AUTH_MODE === "local" ? "local" : undefined;
+}
+
+export function deriveInngestMode(v: ModeSettings): "cloud" | "dev" | "embedded" {
+  if (v.INNGEST_MODE) return v.INNGEST_MODE;
+  if (v.INNGEST_EVENT_KEY || v.NODE_ENV === "production") return "cloud";
+  return "embedded";
+}
+
+function isLoopbackOrigin(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Combinations of settings that would let someone in where they don't belong. */
+export function unsafeModeIssues(v: ModeSettings): { setting: string; message: string }[] {
+  const issues: { setting: string; message: string }[] = [];
+  const production = v.NODE_ENV === "production";
+  const authMode = deriveAuthMode(v);
+  if (v.SUPABASE_URL && v.AUTH_MODE === "local") {
+    issues.push({ setting: "AUTH_MODE", message: "AUTH_MODE=local conflicts with SUPABASE_URL: choose Supabase Auth or local sign-in, not both" });
+  }
+  if (!authMode) {
+    issues.push({
+      setting: "SUPABASE_URL",
+      message:
+        "SUPABASE_URL is required (with SUPABASE_ANON_KEY): sign-in goes through Supabase Auth. For local development only, AUTH_MODE=local turns on passwordless local sign-in (npm run dev sets it)",
+    });
+  }
+  if (authMode === "supabase" && !v.SUPABASE_ANON_KEY) {
+    issues.push({ setting: "SUPABASE_ANON_KEY", message: "SUPABASE_ANON_KEY is required with SUPABASE_URL (the sign-in page uses it)" });
+  }
+  if (authMode === "local" && !v.SUPABASE_JWT_SECRET) {
+    issues.push({ setting: "SUPABASE_JWT_SECRET", message: "SUPABASE_JWT_SECRET is required with AUTH_MODE=local (it signs local sessions)" });
+  }
+  if (authMode === "local" && production && !isLoopbackOrigin(v.APP_URL)) {
+    issues.push({
+      setting: "AUTH_MODE",
+      message:
+        "AUTH_MODE=local (passwordless sign-in) is refused in production unless APP_URL is a loopback address; set SUPABASE_URL and SUPABASE_ANON_KEY",
+    });
+  }
+
+  const inngestMode = deriveInngestMode(v);
+  if (inngestMode === "cloud") {
+    for (const name of ["INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"] as const) {
+      if (!v[name]) {
+        issues.push({
+          setting: name,
+          message: production && !v.INNGEST_MODE
+            ? `${name} is required in production (Inngest Cloud runs the jobs); to run jobs inside this one server instead, set INNGEST_MODE=embedded (the self-hosting mode)`
+            : `${name} is required for Inngest Cloud`,
+        });
+      }
+    }
+  }
+  if (inngestMode === "dev" && production) {
+    issues.push({ setting: "INNGEST_MODE", message: "INNGEST_MODE=dev is for local development only: the Dev Server does not sign its requests" });
+  }
+  return issues;
+}
 
 export type Env = z.infer<typeof schema> & {
   authMode: "supabase" | "local";
@@ -145,8 +214,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const v = result.data;
   return {
     ...v,
-    authMode: v.SUPABASE_URL ? "supabase" : "local",
-    inngestMode: v.INNGEST_MODE ?? (v.INNGEST_EVENT_KEY ? "cloud" : "embedded"),
+    // unsafeModeIssues refused the parse when no auth mode could be derived.
+    authMode: deriveAuthMode(v) as Env["authMode"],
+    inngestMode: deriveInngestMode(v),
     billingEnabled: Boolean(v.STRIPE_SECRET_KEY),
   };
 }
@@ -170,12 +240,11 @@ export function jobsEnv(): JobsEnv {
   const source = process.env;
   const mode = source.INNGEST_MODE;
   return {
-    inngestMode:
-      mode === "cloud" || mode === "dev" || mode === "embedded"
-        ? mode
-        : source.INNGEST_EVENT_KEY
-          ? "cloud"
-          : "embedded",
+    inngestMode: deriveInngestMode({
+      NODE_ENV: source.NODE_ENV,
+      INNGEST_MODE: mode === "cloud" || mode === "dev" || mode === "embedded" ? mode : undefined,
+      INNGEST_EVENT_KEY: source.INNGEST_EVENT_KEY || undefined,
+    }),
     eventKey: source.INNGEST_EVENT_KEY || undefined,
     signingKey: source.INNGEST_SIGNING_KEY || undefined,
     devServerUrl: source.INNGEST_DEV_SERVER_URL || "http://127.0.0.1:8288",

@@ -98,8 +98,11 @@ async function main() {
     step(`Storage      ${settings.R2_ENDPOINT} (from your settings)`);
   }
 
-  if (!settings.SUPABASE_URL && !settings.SUPABASE_JWT_SECRET) {
-    local.SUPABASE_JWT_SECRET = (await localSecrets()).jwtSecret;
+  if (!settings.SUPABASE_URL) {
+    // The local stack's one explicit opt-in to passwordless sign-in; a production start
+    // refuses it (lib/env.ts).
+    local.AUTH_MODE = settings.AUTH_MODE ?? "local";
+    if (!settings.SUPABASE_JWT_SECRET) local.SUPABASE_JWT_SECRET = (await localSecrets()).jwtSecret;
   }
 
   if (settings.INNGEST_EVENT_KEY || settings.INNGEST_MODE === "cloud") {

@@ -38,6 +38,7 @@ export function localStackSettings(settings: Record<string, string | undefined>)
       R2_FORCE_PATH_STYLE: "true",
     });
   }
+  if (!settings.SUPABASE_URL && !settings.AUTH_MODE) out.AUTH_MODE = "local";
   if (!settings.SUPABASE_URL && !settings.SUPABASE_JWT_SECRET) {
     const file = path.join(localStackDefaults.dataDir, "secrets.json");
     if (existsSync(file)) out.SUPABASE_JWT_SECRET = JSON.parse(readFileSync(file, "utf8")).jwtSecret;

@@ -34,6 +34,7 @@ export async function startServices(options: { appOrigin: string }): Promise<Ser
     LOG_LEVEL: "warn",
     APP_URL: options.appOrigin,
     DATABASE_URL: pg.url,
+    AUTH_MODE: "local",
     SUPABASE_JWT_SECRET: randomBytes(32).toString("hex"),
     R2_ENDPOINT: storage.endpoint,
     R2_ACCESS_KEY_ID: storage.accessKeyId,

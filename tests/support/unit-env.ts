@@ -6,6 +6,7 @@ export function useUnitEnv(overrides: Record<string, string> = {}): void {
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
     DATABASE_URL: "postgres://unused:unused@127.0.0.1:1/unused",
+    AUTH_MODE: "local",
     SUPABASE_JWT_SECRET: "unit-test-secret-that-is-long-enough-0123456789",
     R2_ENDPOINT: "https://account-id.r2.cloudflarestorage.com",
     R2_ACCESS_KEY_ID: "AKIDUNITTEST",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
 
 const minimal = {
+  AUTH_MODE: "local",
   DATABASE_URL: "postgres://u:p@localhost:5432/db",
   SUPABASE_JWT_SECRET: "secret",
   R2_ENDPOINT: "http://127.0.0.1:4568",
@@ -17,13 +18,26 @@ describe("configuration", () => {
     expect(() => parseEnv(rest)).toThrowError(/DATABASE_URL/);
   });
 
-  it("asks for a JWT secret or a Supabase URL to verify tokens", () => {
-    const { SUPABASE_JWT_SECRET: _omitted, ...rest } = minimal;
-    expect(() => parseEnv(rest)).toThrowError(/SUPABASE_JWT_SECRET/);
-    expect(parseEnv({ ...rest, SUPABASE_URL: "https://abc.supabase.co" }).authMode).toBe("supabase");
+  it("turns on local sign-in only when AUTH_MODE=local says so, and names SUPABASE_URL otherwise", () => {
+    const { AUTH_MODE: _omitted, ...rest } = minimal;
+    expect(() => parseEnv(rest)).toThrowError(/SUPABASE_URL is required/);
+    expect(parseEnv({ ...rest, SUPABASE_URL: "https://abc.supabase.co", SUPABASE_ANON_KEY: "anon" }).authMode).toBe("supabase");
   });
 
-  it("defaults to local auth, embedded jobs, billing off and the documented limits", () => {
+  it("asks for the JWT secret that signs local sessions", () => {
+    const { SUPABASE_JWT_SECRET: _omitted, ...rest } = minimal;
+    expect(() => parseEnv(rest)).toThrowError(/SUPABASE_JWT_SECRET/);
+  });
+
+  it("asks for the anon key with a Supabase URL and refuses local sign-in beside it", () => {
+    const { AUTH_MODE: _omitted, ...rest } = minimal;
+    expect(() => parseEnv({ ...rest, SUPABASE_URL: "https://abc.supabase.co" })).toThrowError(/SUPABASE_ANON_KEY/);
+    expect(() =>
+      parseEnv({ ...minimal, SUPABASE_URL: "https://abc.supabase.co", SUPABASE_ANON_KEY: "anon" }),
+    ).toThrowError(/AUTH_MODE=local conflicts with SUPABASE_URL/);
+  });
+
+  it("defaults to embedded jobs, billing off and the documented limits", () => {
     const env = parseEnv(minimal);
     expect(env.authMode).toBe("local");
     expect(env.inngestMode).toBe("embedded");
@@ -36,6 +50,30 @@ describe("configuration", () => {
   it("selects Inngest Cloud when an event key is set and then requires the signing key", () => {
     expect(() => parseEnv({ ...minimal, INNGEST_EVENT_KEY: "ek" })).toThrowError(/INNGEST_SIGNING_KEY/);
     expect(parseEnv({ ...minimal, INNGEST_EVENT_KEY: "ek", INNGEST_SIGNING_KEY: "sk" }).inngestMode).toBe("cloud");
+  });
+
+  it("refuses a production start without Inngest keys, naming both settings and the self-hosting choice", () => {
+    const production = { ...minimal, NODE_ENV: "production", APP_URL: "http://localhost:3000" };
+    expect(() => parseEnv(production)).toThrowError(/INNGEST_EVENT_KEY is required in production/);
+    expect(() => parseEnv(production)).toThrowError(/INNGEST_SIGNING_KEY is required in production/);
+    expect(() => parseEnv(production)).toThrowError(/INNGEST_MODE=embedded/);
+    expect(parseEnv({ ...production, INNGEST_MODE: "embedded" }).inngestMode).toBe("embedded");
+    expect(parseEnv({ ...production, INNGEST_EVENT_KEY: "ek", INNGEST_SIGNING_KEY: "signkey-prod-1" }).inngestMode).toBe("cloud");
+  });
+
+  it("refuses the Dev Server mode in production", () => {
+    const production = { ...minimal, NODE_ENV: "production", APP_URL: "http://localhost:3000" };
+    expect(() => parseEnv({ ...production, INNGEST_MODE: "dev" })).toThrowError(/INNGEST_MODE=dev is for local development only/);
+  });
+
+  it("refuses passwordless local sign-in in production unless the app is only on loopback", () => {
+    const production = { ...minimal, NODE_ENV: "production", INNGEST_MODE: "embedded" };
+    expect(() => parseEnv({ ...production, APP_URL: "https://clips.example.com" })).toThrowError(/AUTH_MODE=local .* refused in production/);
+    expect(parseEnv({ ...production, APP_URL: "http://127.0.0.1:3000" }).authMode).toBe("local");
+  });
+
+  it("refuses cloud mode without its signing key, outside production too", () => {
+    expect(() => parseEnv({ ...minimal, INNGEST_MODE: "cloud", INNGEST_EVENT_KEY: "ek" })).toThrowError(/INNGEST_SIGNING_KEY/);
   });
 
   it("refuses a part size below the S3 minimum", () => {

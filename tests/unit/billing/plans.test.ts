@@ -34,6 +34,7 @@ describe("plans", () => {
 describe("billing settings", () => {
   const minimal = {
     DATABASE_URL: "postgres://u:p@localhost:5432/db",
+    AUTH_MODE: "local",
     SUPABASE_JWT_SECRET: "secret",
     R2_ENDPOINT: "http://127.0.0.1:4568",
     R2_ACCESS_KEY_ID: "a",
