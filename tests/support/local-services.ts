@@ -18,7 +18,8 @@ export async function startServices(options: { appOrigin: string }): Promise<Ser
   const root = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-test-"));
   // As root, Postgres runs as the `postgres` system user, which must be able to enter here.
   await chmod(root, 0o755);
-  const pg = await startLocalPostgres({ dataDir: path.join(root, "postgres"), port: await freePort() });
+  // Removed when the tier ends, so it may skip what makes commits survive a crash.
+  const pg = await startLocalPostgres({ dataDir: path.join(root, "postgres"), port: await freePort(), durability: "throwaway" });
   const storage = await startLocalStorage({
     dataDir: path.join(root, "storage"),
     port: await freePort(),
