@@ -46,3 +46,19 @@ language sql stable as $$
 $$;
 
 grant usage on schema public to anon, authenticated, service_role;
+
+-- A Supabase project is created with default privileges that give anon, authenticated and
+-- service_role every privilege on each table, sequence and function the migrations create in
+-- `public` (and PostgreSQL itself lets PUBLIC execute every new function). Emulated here so
+-- the migrations are tested against what the platform does, not against a friendlier
+-- database. Only in a database no migration has run in yet: on a real project these are
+-- set once at creation, and a migration that revokes them must stay revoked across restarts.
+do $$
+begin
+  if to_regclass('supabase_migrations.schema_migrations') is null then
+    alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+    alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+    alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+  end if;
+end
+$$;

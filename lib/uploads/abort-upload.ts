@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/api/errors";
-import { asUser, type UserClaims } from "@/lib/db/as-user";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
 import { deleteUploadParts, markUploadAborted } from "@/lib/db/queries/uploads";
 import { log } from "@/lib/log";
 import { transitionProject } from "@/lib/projects/transitions";
@@ -20,13 +21,14 @@ const defaultDeps: AbortUploadDeps = { abortMultipart: abortMultipartUpload, del
  * manifest stays, the call answers 502 and can be retried). The row is locked meanwhile,
  * so a completion claim cannot slip in between the storage abort and the status change.
  * Cancelling an upload that is already over (aborted, expired, failed) does nothing.
+ * The server's connection writes it, every query filtered by the signed-in owner.
  */
 export async function abortUpload(
   params: { claims: UserClaims; uploadId: string },
   deps: AbortUploadDeps = defaultDeps,
 ): Promise<void> {
   const userId = params.claims.sub;
-  await asUser(params.claims, async (tx) => {
+  await db().begin(async (tx) => {
     const upload = await getUploadOrThrow(tx, { userId, uploadId: params.uploadId, lock: "update" });
     if (upload.status === "aborted" || upload.status === "expired" || upload.status === "failed") return;
     if (upload.status === "completing" || upload.status === "completed") {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
-import { asUser, type UserClaims } from "@/lib/db/as-user";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
 import { insertUpload, insertUploadProject, type UploadMethod } from "@/lib/db/queries/uploads";
 import { formatBytes } from "@/lib/billing/plans";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
@@ -57,7 +58,9 @@ const defaultDeps: CreateUploadDeps = {
 /**
  * Validates an upload request and records it — project (`uploading`), upload row,
  * timeline — before any URL exists; then signs where the bytes go. Nothing the client
- * sends becomes part of the key except through safeFilename.
+ * sends becomes part of the key except through safeFilename. The rows are written on the
+ * server's connection, owned by the signed-in user: people may not write them themselves
+ * (the size and key they hold decide what gets signed).
  */
 export async function createUpload(
   params: { claims: UserClaims } & CreateUploadBody,
@@ -78,7 +81,7 @@ export async function createUpload(
   let storageUploadId = null as string | null;
   let projectId: string;
   try {
-    projectId = await asUser(params.claims, async (tx) => {
+    projectId = await db().begin(async (tx) => {
       const { plan } = await getUserPlan(tx, userId, now);
       if (params.size > plan.maxUploadBytes) {
         throw new AppError(

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/api/errors";
-import { asUser, type UserClaims } from "@/lib/db/as-user";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
 import { upsertUploadParts, type UploadPartRow } from "@/lib/db/queries/uploads";
 import { partLength } from "@/lib/storage/multipart";
 import { getUploadOrThrow } from "./get-upload-or-throw";
@@ -13,14 +14,15 @@ export function normalizeEtag(etag: string): string {
 /**
  * Records parts the client uploaded (number, ETag, size) in the manifest, one or many at
  * a time; uploading a part again replaces its entry. Each size must be that part's fixed
- * length.
+ * length. Written on the server's connection (people may not write the manifest directly:
+ * completion trusts it); the upload is looked up by its owner first.
  */
 export async function recordUploadParts(
   params: { claims: UserClaims; uploadId: string; parts: { partNumber: number; etag: string; size: number }[] },
   deps: { now: () => Date } = { now: () => new Date() },
 ): Promise<UploadPartRow[]> {
   const userId = params.claims.sub;
-  return asUser(params.claims, async (tx) => {
+  return db().begin(async (tx) => {
     // A shared row lock: a completion claim waits until these parts are in the manifest.
     const upload = await getUploadOrThrow(tx, { userId, uploadId: params.uploadId, lock: "share" });
     if (upload.method !== "multipart") {

@@ -1,9 +1,14 @@
 import { notFound } from "@/lib/api/errors";
-import { asUser, type UserClaims } from "@/lib/db/as-user";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
 import { deleteEndpoint } from "./endpoint-rows";
 
-/** Removes an endpoint with its delivery log; deliveries still retrying stop at their next attempt. */
+/**
+ * Removes an endpoint with its delivery log; deliveries still retrying stop at their next
+ * attempt. Through the server's connection (people may only read their endpoints), filtered
+ * by the owner.
+ */
 export async function deleteEndpointOrThrow(claims: UserClaims, endpointId: string): Promise<void> {
-  const deleted = await asUser(claims, (tx) => deleteEndpoint(tx, { userId: claims.sub, endpointId }));
+  const deleted = await deleteEndpoint(db(), { userId: claims.sub, endpointId });
   if (!deleted) throw notFound("That webhook endpoint");
 }

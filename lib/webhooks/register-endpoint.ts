@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/api/errors";
-import { asUser, type UserClaims } from "@/lib/db/as-user";
+import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
 import { checkEndpointUrl } from "./check-endpoint-url";
 import { countEndpoints, insertEndpoint } from "./endpoint-rows";
 import { MAX_ENDPOINTS_PER_USER } from "./schemas";
@@ -9,7 +10,8 @@ import type { WebhookEndpointView } from "./views";
 /**
  * Registers a URL to receive the user's webhooks. The SSRF guard checks it first (422
  * `url_refused` with the reason; nothing is stored and nothing is contacted). The signing
- * secret is returned here and never again.
+ * secret is returned here and never again. Stored through the server's connection: people
+ * may not insert endpoints themselves, which would skip the guard and the cap.
  */
 export async function registerEndpoint(
   claims: UserClaims,
@@ -18,7 +20,7 @@ export async function registerEndpoint(
 ): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
   const target = await checkEndpointUrl(params.url);
   const secret = deps.generateSecret();
-  const endpoint = await asUser(claims, async (tx) => {
+  const endpoint = await db().begin(async (tx) => {
     if ((await countEndpoints(tx, claims.sub)) >= MAX_ENDPOINTS_PER_USER) {
       throw new AppError(
         "validation_failed",

@@ -35,18 +35,24 @@ describe("row-level security through the data layer", () => {
   });
 
   it("does not let a user change or delete another user's rows", async () => {
+    // The title is the one column people may update: row-level security keeps them to their own rows.
     const updated = await asUser(alice.claims, (tx) => tx`update projects set title = 'pwned' where id = ${bobProject}`);
     expect(updated.count).toBe(0);
-    const deleted = await asUser(alice.claims, (tx) => tx`delete from projects where id = ${bobProject}`);
-    expect(deleted.count).toBe(0);
+    // Deleting is the server's (it also stops work and removes the stored files).
+    await expect(asUser(alice.claims, (tx) => tx`delete from projects where id = ${bobProject}`)).rejects.toThrow(
+      /permission denied for table projects/,
+    );
     const [row] = await db()<{ title: string }[]>`select title from projects where id = ${bobProject}`;
     expect(row?.title).toBe("bob's video");
   });
 
-  it("refuses to insert a row owned by someone else", async () => {
+  it("refuses to insert a row owned by someone else (or by the user: only the server creates projects)", async () => {
     await expect(
       asUser(alice.claims, (tx) => tx`insert into projects (user_id, title, source_type) values (${bob.id}, 'planted', 'upload')`),
-    ).rejects.toThrow(/row-level security/);
+    ).rejects.toThrow(/permission denied for table projects/);
+    await expect(
+      asUser(alice.claims, (tx) => tx`insert into projects (user_id, title, source_type) values (${alice.id}, 'planted', 'upload')`),
+    ).rejects.toThrow(/permission denied for table projects/);
   });
 
   it("keeps server-only tables out of a user's reach", async () => {

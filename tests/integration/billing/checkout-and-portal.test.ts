@@ -164,6 +164,9 @@ describe("the Stripe customer id", () => {
     await expect(
       asUser(user.claims, (tx) => tx`update profiles set stripe_customer_id = 'cus_someone_else' where id = ${user.id}`),
     ).rejects.toThrow(/permission denied/);
-    await asUser(user.claims, (tx) => tx`update profiles set email = ${user.email} where id = ${user.id}`);
+    // Nor any other column: people write nothing of their profile (tests/integration/database-privileges.test.ts).
+    await expect(
+      asUser(user.claims, (tx) => tx`update profiles set email = ${user.email} where id = ${user.id}`),
+    ).rejects.toThrow(/permission denied/);
   });
 });

@@ -5,7 +5,6 @@ import { POST as createUpload } from "@/app/api/uploads/route";
 import { AppError } from "@/lib/api/errors";
 import { plans } from "@/lib/billing/plans";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
-import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
@@ -23,7 +22,7 @@ async function countVideos(user: TestUser, count: number, at = new Date()): Prom
  * The pause before commit keeps the transaction open long enough for the racers to overlap.
  */
 async function startVideo(user: TestUser, now: Date): Promise<string> {
-  return asUser(user.claims, async (tx) => {
+  return db().begin(async (tx) => {
     await reserveVideoSlot(tx, user.id, now);
     const [project] = await tx<{ id: string }[]>`
       insert into projects (user_id, title, source_type) values (${user.id}, 'race.mp4', 'upload') returning id`;
