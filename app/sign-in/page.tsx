@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/current-user";
+import { supabaseCookieOptions } from "@/lib/auth/supabase-server";
 import { env } from "@/lib/env";
 import { LocalSignInForm } from "./local-sign-in-form";
 import { SupabaseSignInForm } from "./supabase-sign-in-form";
@@ -22,7 +23,11 @@ export default async function SignInPage() {
           <LocalSignInForm />
         </>
       ) : (
-        <SupabaseSignInForm supabaseUrl={SUPABASE_URL!} anonKey={SUPABASE_ANON_KEY ?? ""} />
+        <SupabaseSignInForm
+          supabaseUrl={SUPABASE_URL!}
+          anonKey={SUPABASE_ANON_KEY!}
+          cookieOptions={supabaseCookieOptions()}
+        />
       )}
     </section>
   );

@@ -1,12 +1,25 @@
 "use client";
 
-import { createClient } from "@supabase/supabase-js";
+import { createBrowserClient } from "@supabase/ssr";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 
-export function SupabaseSignInForm({ supabaseUrl, anonKey }: { supabaseUrl: string; anonKey: string }) {
+type Props = { supabaseUrl: string; anonKey: string; cookieOptions: { name: string; secure: boolean } };
+
+export function SupabaseSignInForm({ supabaseUrl, anonKey, cookieOptions: { name, secure } }: Props) {
   const router = useRouter();
-  const supabase = useMemo(() => createClient(supabaseUrl, anonKey), [supabaseUrl, anonKey]);
+  // The session lands in cookies, where proxy.ts refreshes it and the server reads it.
+  // Refreshing is left to the server alone: two refreshers would race to rotate the
+  // same single-use refresh token.
+  const supabase = useMemo(
+    () =>
+      createBrowserClient(supabaseUrl, anonKey, {
+        cookieOptions: { name, secure },
+        isSingleton: false,
+        auth: { autoRefreshToken: false },
+      }),
+    [supabaseUrl, anonKey, name, secure],
+  );
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -19,19 +32,9 @@ export function SupabaseSignInForm({ supabaseUrl, anonKey }: { supabaseUrl: stri
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
     });
-    if (signInError || !data.session) {
-      setPending(false);
-      setError(signInError?.message ?? "Could not sign in.");
-      return;
-    }
-    const response = await fetch("/api/auth/session", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ accessToken: data.session.access_token }),
-    });
     setPending(false);
-    if (!response.ok) {
-      setError("Signed in, but the server did not accept the session. Try again.");
+    if (signInError || !data.session) {
+      setError(signInError?.message ?? "Could not sign in.");
       return;
     }
     router.push("/projects");

@@ -43,7 +43,7 @@ export function withErrors<P = Record<string, never>>(
 }
 
 export async function authenticate(request: Request): Promise<AuthUser> {
-  const token = accessTokenFrom(request.headers);
+  const token = await accessTokenFrom(request.headers);
   if (!token) throw new AppError("unauthorized", "Sign in to continue.");
   const user = await verifyAccessToken(token);
   if (!user) throw new AppError("unauthorized", "Your session is not valid or has expired. Sign in again.");

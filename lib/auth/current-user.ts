@@ -1,12 +1,12 @@
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { SESSION_COOKIE } from "./session";
+import { accessTokenFrom } from "./session";
 import { verifyAccessToken, type AuthUser } from "./tokens";
 import type { UserClaims } from "@/lib/db/as-user";
 
 /** For server components: the signed-in user, or null. */
 export async function currentUser(): Promise<AuthUser | null> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = await accessTokenFrom(await headers());
   return token ? verifyAccessToken(token) : null;
 }
 

@@ -2,7 +2,8 @@ import { withErrors } from "@/lib/api/with-user";
 import { AppError } from "@/lib/api/errors";
 import { sessionBody } from "@/lib/auth/schemas";
 import { verifyAccessToken } from "@/lib/auth/tokens";
-import { clearedSessionCookie, sessionCookie } from "@/lib/auth/session";
+import { sessionCookie } from "@/lib/auth/session";
+import { signOut } from "@/lib/auth/sign-out";
 
 // POST /api/auth/session — store a verified Supabase access token as the session cookie
 export const POST = withErrors(async (request) => {
@@ -12,7 +13,9 @@ export const POST = withErrors(async (request) => {
   return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });
 });
 
-// DELETE /api/auth/session — sign out
-export const DELETE = withErrors(async () => {
-  return new Response(null, { status: 204, headers: { "Set-Cookie": clearedSessionCookie() } });
+// DELETE /api/auth/session — sign out, ending the Supabase session too
+export const DELETE = withErrors(async (request) => {
+  const headers = new Headers();
+  for (const cookie of await signOut(request.headers)) headers.append("Set-Cookie", cookie);
+  return new Response(null, { status: 204, headers });
 });

@@ -1,0 +1,13 @@
+import type { NextRequest } from "next/server";
+import { refreshSupabaseSession } from "@/lib/auth/refresh-session";
+
+// Keeps a Supabase session alive for as long as Supabase allows: an expiring access token
+// is refreshed before the page or API route reads it (see lib/auth/refresh-session.ts).
+export function proxy(request: NextRequest) {
+  return refreshSupabaseSession(request);
+}
+
+export const config = {
+  // Everything but static assets: pages, API routes and SSE reconnects all read the session.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
