@@ -15,6 +15,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
+const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.enum(values).optional());
+
 const MiB = 1024 * 1024;
 
 // process-video's concurrency and retries are part of its definition, read when the
@@ -34,7 +37,7 @@ const schema = z
     DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
     DATABASE_POOL_SIZE: int(10),
 
-    AUTH_MODE: z.enum(["supabase", "local"]).optional(),
+    AUTH_MODE: optionalChoice(["supabase", "local"]),
     SUPABASE_URL: optionalString.pipe(z.url().optional()),
     SUPABASE_ANON_KEY: optionalString,
     SUPABASE_JWT_SECRET: optionalString,
@@ -48,7 +51,7 @@ const schema = z
     R2_BUCKET: z.string().min(3, "R2_BUCKET is required"),
     R2_FORCE_PATH_STYLE: bool,
 
-    INNGEST_MODE: z.enum(["cloud", "dev", "embedded"]).optional(),
+    INNGEST_MODE: optionalChoice(["cloud", "dev", "embedded"]),
     INNGEST_EVENT_KEY: optionalString,
     INNGEST_SIGNING_KEY: optionalString,
     INNGEST_DEV_SERVER_URL: z.url().default("http://127.0.0.1:8288"),

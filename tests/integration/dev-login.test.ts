@@ -29,10 +29,10 @@ describe("POST /api/auth/dev-login", () => {
 });
 
 describe("POST /api/auth/dev-login with Supabase Auth configured", () => {
-  afterEach(() => setEnvForProcess({ SUPABASE_URL: "" }));
+  afterEach(() => setEnvForProcess({ SUPABASE_URL: "", SUPABASE_ANON_KEY: "", AUTH_MODE: "local" }));
 
   it("answers 404: there is no password-less sign-in outside local mode", async () => {
-    setEnvForProcess({ SUPABASE_URL: "https://project-ref.supabase.co" });
+    setEnvForProcess({ SUPABASE_URL: "https://project-ref.supabase.co", SUPABASE_ANON_KEY: "anon-key", AUTH_MODE: "" });
     const { status, body, response } = await callRoute(devLogin, { body: { email: "a@example.com" } });
     expect(status).toBe(404);
     expect(body.error.code).toBe("not_found");

@@ -1,6 +1,11 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest";
+import { guardServeEndpoint } from "@/lib/jobs/guard-serve-endpoint";
 
-// GET|POST|PUT /api/inngest — the Inngest serve endpoint (introspection, sync, runs)
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+const endpoint = serve({ client: inngest, functions });
+
+// GET|POST|PUT /api/inngest — the Inngest serve endpoint (introspection, sync, runs); what it executes depends on the jobs mode
+export const GET = guardServeEndpoint(endpoint.GET);
+export const POST = guardServeEndpoint(endpoint.POST);
+export const PUT = guardServeEndpoint(endpoint.PUT);
