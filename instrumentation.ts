@@ -1,13 +1,9 @@
-import { jobsEnv } from "@/lib/env";
-
-// Runs once when the Next.js server starts. In embedded job mode nothing else triggers
-// cron functions (the reconciler), so the server schedules them itself.
+// Runs once when the Next.js server starts. Next.js also bundles this file for the Edge
+// runtime; the NEXT_RUNTIME test in exactly this form (Next.js's documented one) lets the
+// bundler leave the Node-only start-up out of that bundle.
 export async function register(): Promise<void> {
-  if (jobsEnv().nextRuntime !== "nodejs" || jobsEnv().inngestMode !== "embedded") return;
-  const [{ functions }, { embeddedRunner }, { startEmbeddedCron }] = await Promise.all([
-    import("@/inngest"),
-    import("@/lib/jobs/send-event"),
-    import("@/lib/jobs/embedded-cron"),
-  ]);
-  startEmbeddedCron(await embeddedRunner(), functions);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { onServerStart } = await import("./lib/start/on-server-start");
+    await onServerStart();
+  }
 }

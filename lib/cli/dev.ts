@@ -126,8 +126,11 @@ async function main() {
   const appEnv = { ...settings, ...local, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1" };
   parseEnv(appEnv); // fails here, naming the setting, rather than on the first request
   step(`App          starting next dev on ${appUrl} …`);
-  next = await startNextApp({ mode: "dev", port: appPort, env: appEnv, timeoutMs: 300_000 });
-  console.log(`\nClipCrafter is running: ${appUrl}  (Ctrl-C stops everything)\n`);
+  // Loopback only unless HOST says otherwise: a dev machine's app (with its passwordless
+  // local sign-in) is not for the rest of the network.
+  const host = settings.HOST ?? "127.0.0.1";
+  next = await startNextApp({ mode: "dev", port: appPort, hostname: host, env: appEnv, timeoutMs: 300_000 });
+  console.log(`\nClipCrafter is running: ${appUrl}  (listening on ${host}; Ctrl-C stops everything)\n`);
   next.child.on("exit", (code) => void shutdown(code ?? 0));
 }
 

@@ -1,6 +1,7 @@
 // `npm run doctor`: checks the configured deployment — storage (credentials, bucket,
 // presign + PUT + HEAD + delete, CORS for PUT from the app's origin with ETag exposed,
-// the lifecycle rule), the database (migrations applied), Inngest and Stripe — one
+// the lifecycle rule), the database (migrations applied), Inngest and Stripe, and that
+// sign-in and the jobs endpoint are safe for where the app is served — one
 // pass/fail line each, non-zero exit on any failure. With no settings it checks the
 // local stack that `npm run dev` runs.
 import { env, setEnvForProcess } from "@/lib/env";
@@ -8,6 +9,7 @@ import { localStackSettings, readSettings } from "@/lib/local-stack/settings";
 import { checkStorage } from "@/lib/doctor/check-storage";
 import { checkDatabase } from "@/lib/doctor/check-database";
 import { checkInngest } from "@/lib/doctor/check-inngest";
+import { checkAccess } from "@/lib/doctor/check-access";
 import { checkStripe } from "@/lib/doctor/check-stripe";
 import type { CheckResult } from "@/lib/doctor/types";
 
@@ -16,6 +18,7 @@ const symbols = { pass: "PASS", warn: "WARN", fail: "FAIL" } as const;
 export async function runDoctor(): Promise<CheckResult[]> {
   const e = env();
   return [
+    checkAccess(e),
     ...(await checkStorage(e.APP_URL)),
     await checkDatabase(e.DATABASE_URL),
     await checkInngest(e),

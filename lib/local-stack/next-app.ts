@@ -9,17 +9,21 @@ const nextBin = path.join(process.cwd(), "node_modules/.bin/next");
 export async function startNextApp(options: {
   mode: "dev" | "start";
   port: number;
+  /** The interface to listen on; loopback unless the caller names another. */
+  hostname?: string;
   env: Record<string, string | undefined>;
   output?: "inherit" | "pipe" | "ignore";
   readyPath?: string;
   timeoutMs?: number;
 }): Promise<NextApp> {
-  const child = spawn(nextBin, [options.mode, "--port", String(options.port)], {
+  const hostname = options.hostname ?? "127.0.0.1";
+  const child = spawn(nextBin, [options.mode, "--port", String(options.port), "--hostname", hostname], {
     cwd: process.cwd(),
     env: options.env as NodeJS.ProcessEnv,
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
   });
-  const url = `http://localhost:${options.port}`;
+  const listening = ["0.0.0.0", "::"].includes(hostname) ? "127.0.0.1" : hostname;
+  const url = `http://${listening.includes(":") ? `[${listening}]` : listening}:${options.port}`;
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -80,3 +80,34 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...minimal, UPLOAD_PART_SIZE_BYTES: "1024" })).toThrowError(/5 MiB/);
   });
 });
+
+describe("the doctor's access check", () => {
+  it("fails a deployment served beyond loopback with local sign-in or jobs chosen by omission", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    const deployed = parseEnv({ ...minimal, APP_URL: "https://clips.example.com" });
+    const result = checkAccess(deployed);
+    expect(result.status).toBe("fail");
+    expect(result.detail).toMatch(/AUTH_MODE=local/);
+    expect(result.detail).toMatch(/INNGEST_EVENT_KEY is required in production/);
+  });
+
+  it("fails the Dev Server mode for a deployment", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    const { AUTH_MODE: _omitted, ...rest } = minimal;
+    const deployed = parseEnv({ ...rest, APP_URL: "https://clips.example.com", SUPABASE_URL: "https://abc.supabase.co", SUPABASE_ANON_KEY: "anon", INNGEST_MODE: "dev" });
+    expect(checkAccess(deployed)).toMatchObject({ status: "fail", detail: expect.stringMatching(/INNGEST_MODE=dev/) });
+  });
+
+  it("passes Supabase Auth with Inngest Cloud, and the explicit self-hosting mode", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    const { AUTH_MODE: _omitted, ...rest } = minimal;
+    const supabase = { ...rest, APP_URL: "https://clips.example.com", SUPABASE_URL: "https://abc.supabase.co", SUPABASE_ANON_KEY: "anon" };
+    expect(checkAccess(parseEnv({ ...supabase, INNGEST_EVENT_KEY: "ek", INNGEST_SIGNING_KEY: "signkey-prod-1" })).status).toBe("pass");
+    expect(checkAccess(parseEnv({ ...supabase, INNGEST_MODE: "embedded" })).status).toBe("pass");
+  });
+
+  it("passes the local stack on loopback", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    expect(checkAccess(parseEnv(minimal)).status).toBe("pass");
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { processEnvironment } from "@/lib/env";
+import { freePort } from "@/lib/local-stack/ports";
+
+// The built app (the one this tier runs) started as an operator would start it in
+// production, with settings missing or unsafe: it must refuse to start and name them,
+// never come up in a less safe mode.
+
+const nextBin = path.join(process.cwd(), "node_modules/.bin/next");
+
+async function startProduction(overrides: Record<string, string | undefined>) {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = {
+    ...processEnvironment(),
+    ...inject("browserServiceEnv"),
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    APP_URL: `http://localhost:${port}`,
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  const child = spawn(nextBin, ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exitCode = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  return { exitCode, output };
+}
+
+// Local addresses of the sockets listening on `port`, from the kernel's own tables.
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A")
+      .map((cols) => cols[1]!.split(":")[0]!),
+  );
+}
+
+describe("starting the app in production", () => {
+  it("refuses to start without Inngest keys, naming both and the self-hosting setting", async () => {
+    const { exitCode, output } = await startProduction({ INNGEST_MODE: undefined });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/INNGEST_EVENT_KEY is required in production/);
+    expect(output).toMatch(/INNGEST_SIGNING_KEY is required in production/);
+    expect(output).toMatch(/INNGEST_MODE=embedded/);
+  });
+
+  it("refuses the Inngest Dev Server mode, whose requests are unsigned", async () => {
+    const { exitCode, output } = await startProduction({ INNGEST_MODE: "dev" });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/INNGEST_MODE=dev is for local development only/);
+  });
+
+  it("refuses to start without Supabase settings instead of falling back to passwordless sign-in", async () => {
+    const { exitCode, output } = await startProduction({ AUTH_MODE: undefined, SUPABASE_URL: undefined });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/SUPABASE_URL is required/);
+  });
+
+  it("refuses passwordless local sign-in for an app served beyond loopback", async () => {
+    const { exitCode, output } = await startProduction({ AUTH_MODE: "local", APP_URL: "https://clips.example.com" });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/AUTH_MODE=local \(passwordless sign-in\) is refused in production/);
+  });
+
+  it("listens on loopback only when started by the project's own tooling", () => {
+    const port = Number(new URL(inject("appUrl")).port);
+    const addresses = listeningAddresses(port);
+    expect(addresses.length).toBeGreaterThan(0);
+    // 0100007F is 127.0.0.1 as the kernel writes it; a wildcard bind would show zeros.
+    expect(addresses.every((a) => a === "0100007F")).toBe(true);
+  });
+});
