@@ -26,7 +26,9 @@ export async function apiRequest<T>(
   try {
     response = await fetch(path, {
       method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: init.body === undefined ? undefined : { "Content-Type": "application/json" },
+      // Every state change is sent as JSON, with or without a body: the server refuses
+      // anything else from a browser (it is what a form on another site would send).
+      headers: (init.method ?? "GET") === "GET" && init.body === undefined ? undefined : { "Content-Type": "application/json" },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: "same-origin",
       signal: init.signal,

@@ -2,6 +2,7 @@ export const errorStatus = {
   bad_request: 400,
   invalid_signature: 400,
   unauthorized: 401,
+  forbidden_origin: 403,
   plan_limit_reached: 402,
   quota_exceeded: 402,
   not_found: 404,

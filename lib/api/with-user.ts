@@ -1,4 +1,5 @@
 import { AppError, toErrorResponse } from "./errors";
+import { assertSameOriginJson } from "./same-origin";
 import { accessTokenFrom } from "@/lib/auth/session";
 import { verifyAccessToken, type AuthUser } from "@/lib/auth/tokens";
 import type { UserClaims } from "@/lib/db/as-user";
@@ -7,7 +8,7 @@ export type UserContext<P> = { user: AuthUser; claims: UserClaims; params: P };
 type RouteContext<P> = { params: Promise<P> };
 
 /**
- * Wraps a route handler: resolves the signed-in user from the Bearer token or session
+ * Wraps a route handler: refuses cross-site and non-JSON state changes, resolves the signed-in user from the Bearer token or session
  * cookie (401 otherwise), awaits the route params, and turns anything thrown into the
  * API's JSON error shape.
  */
@@ -16,6 +17,7 @@ export function withUser<P = Record<string, never>>(
 ) {
   return async (request: Request, routeContext?: RouteContext<P>): Promise<Response> => {
     try {
+      assertSameOriginJson(request);
       const user = await authenticate(request);
       const params = ((await routeContext?.params) ?? {}) as P;
       return await handler(request, {
@@ -29,12 +31,13 @@ export function withUser<P = Record<string, never>>(
   };
 }
 
-/** For public routes: the same error handling without requiring a user. */
+/** For public routes: the same origin checks and error handling without requiring a user. */
 export function withErrors<P = Record<string, never>>(
   handler: (request: Request, context: { params: P }) => Promise<Response>,
 ) {
   return async (request: Request, routeContext?: RouteContext<P>): Promise<Response> => {
     try {
+      assertSameOriginJson(request);
       return await handler(request, { params: ((await routeContext?.params) ?? {}) as P });
     } catch (error) {
       return toErrorResponse(error);
