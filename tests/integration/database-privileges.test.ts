@@ -258,6 +258,31 @@ describe("database privileges of people (Supabase's authenticated and anon roles
     expect(executable).toEqual([]);
   });
 
+  it("gives a table or function a later migration creates no grant to authenticated or anon", async () => {
+    const rollback = new Error("rolled back on purpose");
+    let held: { role: string; privilege: string }[] = [];
+    await db()
+      .begin(async (tx) => {
+        await tx`create table public.privileges_probe (id bigint generated always as identity, note text)`;
+        await tx`create function public.privileges_probe_fn() returns integer language sql as 'select 1'`;
+        held = await tx<{ role: string; privilege: string }[]>`
+          select r.role, p.privilege from unnest(array['authenticated', 'anon']) r(role)
+          cross join lateral (
+            select 'table ' || t as privilege from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) t
+            where has_table_privilege(r.role, 'public.privileges_probe', t)
+            union all
+            select 'sequence' where has_sequence_privilege(r.role, pg_get_serial_sequence('public.privileges_probe', 'id'), 'USAGE, SELECT, UPDATE')
+            union all
+            select 'function' where has_function_privilege(r.role, 'public.privileges_probe_fn()', 'EXECUTE')
+          ) p`;
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+    expect(held.map((r) => `${r.role}: ${r.privilege}`)).toEqual([]);
+  });
+
   describe("the writes that motivated this (each refused, the row left as it was)", () => {
     it("refuses to point the owner's project's playback_key at another user's object", async () => {
       const result = await outcome(() =>
