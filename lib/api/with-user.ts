@@ -3,6 +3,8 @@ import { assertSameOriginJson } from "./same-origin";
 import { accessTokenFrom } from "@/lib/auth/session";
 import { verifyAccessToken, type AuthUser } from "@/lib/auth/tokens";
 import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
+import { userExists } from "@/lib/db/queries/users";
 
 export type UserContext<P> = { user: AuthUser; claims: UserClaims; params: P };
 type RouteContext<P> = { params: Promise<P> };
@@ -50,5 +52,8 @@ export async function authenticate(request: Request): Promise<AuthUser> {
   if (!token) throw new AppError("unauthorized", "Sign in to continue.");
   const user = await verifyAccessToken(token);
   if (!user) throw new AppError("unauthorized", "Your session is not valid or has expired. Sign in again.");
+  if (!(await userExists(db(), user.id))) {
+    throw new AppError("unauthorized", "Your account no longer exists. Sign in again to continue.");
+  }
   return user;
 }

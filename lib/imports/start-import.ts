@@ -1,4 +1,6 @@
 import { eventIds } from "@/inngest/events";
+import { AppError } from "@/lib/api/errors";
+import { forbiddenCharacter } from "@/lib/uploads/check-filename";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { reserveVideoSlot } from "@/lib/billing/usage";
@@ -12,9 +14,35 @@ import { checkFetchTarget } from "./ssrf-guard";
 export type StartImportDeps = { send: typeof sendEvent; now: () => Date };
 const defaultDeps: StartImportDeps = { send: sendEvent, now: () => new Date() };
 
-function titleFromUrl(url: URL): string {
-  const last = decodeURIComponent(url.pathname.split("/").filter(Boolean).pop() ?? "");
-  return (last || url.hostname).slice(0, 200);
+/**
+ * The project's title: the link's file name, held to the rule for file names. Checked
+ * before the link is resolved, so a name that can never be accepted costs no lookup.
+ * Returns undefined for a link that is not a URL at all (the guard then says why).
+ */
+function titleFromLink(link: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    return undefined;
+  }
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.split("/").filter(Boolean).pop() ?? "");
+  } catch {
+    throw new AppError(
+      "url_refused",
+      "The link has a broken percent-encoding (a % that is not followed by valid UTF-8 in hex). Check the link and try again.",
+    );
+  }
+  const codePoint = forbiddenCharacter(name);
+  if (codePoint) {
+    throw new AppError(
+      "url_refused",
+      `The link's file name contains a control or text-direction character (${codePoint}), which can disguise a file's real type.`,
+    );
+  }
+  return (name || url.hostname).slice(0, 200);
 }
 
 /**
@@ -29,7 +57,9 @@ export async function startImport(
   params: { url: string },
   deps: StartImportDeps = defaultDeps,
 ): Promise<{ projectId: string }> {
+  titleFromLink(params.url);
   const target = await checkFetchTarget(params.url, { allowedHosts: allowedImportHosts() });
+  const title = titleFromLink(target.url.href) ?? target.url.hostname;
   const userId = claims.sub;
   // On the server's connection (the outbox is server-only), so the project, the quota
   // slot and the event commit together; every statement names the owner.
@@ -37,7 +67,7 @@ export async function startImport(
     await reserveVideoSlot(tx, userId, deps.now());
     const [project] = await tx<{ id: string }[]>`
       insert into projects (user_id, title, status, stage, source_type, source_url)
-      values (${userId}, ${titleFromUrl(target.url)}, 'uploading', 'download', 'url', ${target.url.href})
+      values (${userId}, ${title}, 'uploading', 'download', 'url', ${target.url.href})
       returning id`;
     const projectId = project!.id;
     await addTimelineEvent(tx, {

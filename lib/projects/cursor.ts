@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/api/errors";
+import { EARLIEST_TIME, latestTime } from "./schemas";
 
 // The list's page cursor: the (createdAt, id) of the last project on the previous page,
 // opaque to clients so the ordering can change without breaking them.
@@ -14,7 +15,8 @@ export function encodeProjectCursor(cursor: ProjectCursor): string {
 export function decodeProjectCursor(value: string): ProjectCursor {
   const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || !uuid.test(id) || Number.isNaN(createdAt.getTime())) {
+  const time = createdAt.getTime();
+  if (!id || !uuid.test(id) || Number.isNaN(time) || time < EARLIEST_TIME || time > latestTime()) {
     throw new AppError("bad_request", "The page cursor is not valid. Start again from the first page.");
   }
   return { createdAt, id };

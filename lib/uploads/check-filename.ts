@@ -7,6 +7,12 @@ export const MAX_FILENAME_CHARACTERS = 255;
 // "clipexe.mp4": a name that lies about its type, so it is refused rather than rewritten.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
+/** The first control or text-direction character in `text`, as "U+XXXX", if it has one. */
+export function forbiddenCharacter(text: string): string | undefined {
+  const found = FORBIDDEN.exec(text);
+  return found ? `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` : undefined;
+}
+
 /**
  * The rule for a file's name: at most 255 characters and none of the characters above.
  * Anything else is kept as the project's title exactly as given (pages render it
@@ -24,9 +30,8 @@ export function checkFilename(filename: string): string {
       { length: characters, limit: MAX_FILENAME_CHARACTERS },
     );
   }
-  const forbidden = FORBIDDEN.exec(filename);
-  if (forbidden) {
-    const codePoint = `U+${forbidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const codePoint = forbiddenCharacter(filename);
+  if (codePoint) {
     throw new AppError(
       "invalid_filename",
       `The file name contains a control or text-direction character (${codePoint}), which can disguise a file's real type. Rename the file and try again.`,
