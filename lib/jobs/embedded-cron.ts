@@ -8,17 +8,51 @@ function cronOf(fn: InngestFunction.Any): string | undefined {
   return triggers.find((t) => typeof t?.cron === "string")?.cron;
 }
 
+/** What a cron function's first run in a newly started embedded process is told. */
+export type StartupRunData = { interruptedBefore: string };
+
+const STARTUP_RETRY_MS = 2_000;
+const STARTUP_GIVE_UP_MS = 10 * 60_000;
+
 /**
  * Embedded mode's stand-in for Inngest's scheduler: at the start of every minute, runs
  * each cron-triggered function whose expression matches (through the embedded runner,
  * like any other run). Returns a function that stops it.
+ *
+ * It also runs each of them once at once, with `interruptedBefore` set to this moment: in
+ * embedded mode runs live only in the process, so whatever the previous process had under
+ * way (runs, completion claims, events it handed to its runner) died with it, and the
+ * reconciler can re-drive it now instead of waiting for its stall bounds. That first run is
+ * repeated until it succeeds (Postgres may still be starting), for up to ten minutes.
  */
-export function startEmbeddedCron(runner: EmbeddedRunner, functions: InngestFunction.Any[]): () => void {
+export function startEmbeddedCron(
+  runner: EmbeddedRunner,
+  functions: InngestFunction.Any[],
+  options: { startedAt?: Date; startupRetryMs?: number } = {},
+): () => void {
   const scheduled = functions.flatMap((fn) => {
     const cron = cronOf(fn);
     return cron ? [{ fn, matches: cronMatcher(cron), cron }] : [];
   });
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const startedAt = options.startedAt ?? new Date();
+  const retryMs = options.startupRetryMs ?? STARTUP_RETRY_MS;
+
+  const runAtStartup = async (fn: InngestFunction.Any) => {
+    const data: StartupRunData = { interruptedBefore: startedAt.toISOString() };
+    while (!stopped && Date.now() - startedAt.getTime() < STARTUP_GIVE_UP_MS) {
+      const outcome = await runner.trigger(fn.id(), data).catch((error: unknown) => ({ status: "failed" as const, error }));
+      if (outcome.status === "completed") {
+        log.info("embedded_startup_run_finished", { functionId: fn.id(), ms: Date.now() - startedAt.getTime() });
+        return;
+      }
+      log.warn("embedded_startup_run_failed", { functionId: fn.id(), retryInMs: retryMs });
+      await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+    }
+  };
+  for (const { fn } of scheduled) void runAtStartup(fn);
+
   const tick = () => {
     const now = new Date();
     for (const { fn, matches, cron } of scheduled) {
@@ -31,5 +65,8 @@ export function startEmbeddedCron(runner: EmbeddedRunner, functions: InngestFunc
   };
   timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
   timer.unref();
-  return () => clearTimeout(timer);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -103,6 +103,8 @@ export class EmbeddedRunner {
   private readonly seenEventIds = new Map<string, number>();
   private readonly inflight = new Set<Promise<RunOutcome>>();
   private readonly active = new Set<ActiveRun>();
+  /** Every run from the moment it is handed over until it ends, waiting for a slot included. */
+  private readonly accepted = new Set<{ event: RunEvent }>();
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly retryDelayMs: (attempt: number) => number;
 
@@ -132,11 +134,23 @@ export class EmbeddedRunner {
     return { ids, runs };
   }
 
-  /** Runs a function once now, as its cron trigger would. */
-  trigger(id: string): Promise<RunOutcome> {
+  /** Runs a function once now, as its cron trigger would; `data` is what the run sees as the event's data. */
+  trigger(id: string, data: Record<string, unknown> = {}): Promise<RunOutcome> {
     const fn = this.functions.find((f) => functionId(f) === id);
     if (!fn) throw new Error(`no function with id ${id}`);
-    return this.track(this.run(fn, { name: "inngest/scheduled.timer", data: {}, id: randomUUID(), ts: Date.now() }));
+    return this.track(this.run(fn, { name: "inngest/scheduled.timer", data, id: randomUUID(), ts: Date.now() }));
+  }
+
+  /**
+   * Whether this process holds a run (waiting for a concurrency slot, running or retrying)
+   * of an event with that name whose data matches. What a crash loses is exactly what this
+   * says: the reconciler leaves these alone and re-drives the rest.
+   */
+  holdsRun(eventName: string, data: Record<string, unknown>): boolean {
+    for (const { event } of this.accepted) {
+      if (event.name === eventName && Object.entries(data).every(([k, v]) => event.data[k] === v)) return true;
+    }
+    return false;
   }
 
   /** Resolves when no run is in flight (tests and graceful shutdown). */
@@ -173,6 +187,16 @@ export class EmbeddedRunner {
   }
 
   private async run(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
+    const entry = { event };
+    this.accepted.add(entry);
+    try {
+      return await this.runInSlot(fn, event);
+    } finally {
+      this.accepted.delete(entry);
+    }
+  }
+
+  private async runInSlot(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
     const release = await this.semaphore(fn).acquire();
     const active: ActiveRun = { fn, event, cancelled: false };
     this.active.add(active);

@@ -31,3 +31,11 @@ export async function sendEvent(event: AppEvent & { id: string }): Promise<void>
   }
   await inngest.send(event);
 }
+
+/**
+ * Whether this process's embedded runner holds a run for that event (always false outside
+ * embedded mode, and in a process that runs no jobs, e.g. `npm run reconcile`).
+ */
+export function embeddedRunHeld(eventName: AppEvent["name"], data: Record<string, unknown>): boolean {
+  return jobsEnv().inngestMode === "embedded" && (globalForJobs.clipcrafterEmbeddedRunner?.holdsRun(eventName, data) ?? false);
+}

@@ -5,6 +5,30 @@ import { deleteObjects, listObjects } from "@/lib/storage/objects";
 import type { ReconcileDeps, ReconcileSettings } from "./types";
 
 const SOURCE_PREFIXES = ["uploads/", "imports/"];
+const OUTPUT_PREFIX = "projects/";
+
+/** Keys (of one listing batch) that a row still stands for. */
+async function knownSourceKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  const sources = keys.filter((k) => !k.startsWith(OUTPUT_PREFIX));
+  const outputs = keys.filter((k) => k.startsWith(OUTPUT_PREFIX));
+  const known = new Set<string>();
+  if (sources.length) {
+    const rows = await db<{ key: string }[]>`
+      select key from uploads where key = any(${sources})
+      union select r2_key as key from projects where r2_key = any(${sources})`;
+    for (const r of rows) known.add(r.key);
+  }
+  if (outputs.length) {
+    // projects/<userId>/<projectId>/…: the project's row is what keeps them.
+    const projectIdOf = (key: string) => key.split("/")[2] ?? "";
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const ids = [...new Set(outputs.map(projectIdOf).filter((id) => uuid.test(id)))];
+    const rows = ids.length ? await db<{ id: string }[]>`select id::text from projects where id = any(${ids}::uuid[])` : [];
+    const live = new Set(rows.map((r) => r.id));
+    for (const key of outputs) if (live.has(projectIdOf(key))) known.add(key);
+  }
+  return known;
+}
 
 export type OrphanReport = {
   objects: { found: number; removed: number };
@@ -13,23 +37,22 @@ export type OrphanReport = {
 
 /**
  * (e) Source objects (under uploads/ and imports/) that no upload or project row knows,
- * and open multipart uploads no upload row knows (where storage can list them). They are
- * reported at once and removed only after the grace period, so nothing an in-flight
- * request is about to record is ever deleted.
+ * outputs (under projects/<user>/<project>/) of a project that no longer exists (its
+ * clean-up died with a process, or a run wrote after the delete), and open multipart
+ * uploads no upload row knows (where storage can list them: R2, S3 and the local storage
+ * do). They are reported at once and removed only after the grace period, so nothing an
+ * in-flight request is about to record is ever deleted.
  */
 export async function cleanOrphans(db: Db, settings: ReconcileSettings, deps: ReconcileDeps): Promise<OrphanReport> {
   const graceBefore = new Date(deps.now().getTime() - settings.orphanGraceMs);
   const report: OrphanReport = { objects: { found: 0, removed: 0 }, multipartUploads: { found: 0, removed: 0, listingSupported: true } };
 
-  for (const prefix of SOURCE_PREFIXES) {
+  for (const prefix of [...SOURCE_PREFIXES, OUTPUT_PREFIX]) {
     const objects = await listObjects(prefix);
     for (let i = 0; i < objects.length; i += 1000) {
       const batch = objects.slice(i, i + 1000);
       const keys = batch.map((o) => o.key);
-      const known = await db<{ key: string }[]>`
-        select key from uploads where key = any(${keys})
-        union select r2_key as key from projects where r2_key = any(${keys})`;
-      const knownKeys = new Set(known.map((k) => k.key));
+      const knownKeys = await knownSourceKeys(db, keys);
       const orphans = batch.filter((o) => !knownKeys.has(o.key));
       report.objects.found += orphans.length;
       const expired = orphans.filter((o) => o.lastModified && o.lastModified < graceBefore).map((o) => o.key);

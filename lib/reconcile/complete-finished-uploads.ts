@@ -4,7 +4,7 @@ import { log } from "@/lib/log";
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { headObject } from "@/lib/storage/objects";
 import { COMPLETION_CLAIM_LEASE_MS, completeUpload } from "@/lib/uploads/complete-upload";
-import type { ReconcileDeps, ReconcileSettings } from "./types";
+import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
 
 type OpenUpload = {
   id: string;
@@ -12,31 +12,46 @@ type OpenUpload = {
   projectId: string;
   key: string;
   size: number;
+  status: "uploading" | "completing";
   method: "single" | "multipart";
   partCount: number | null;
   receivedParts: number;
   receivedBytes: number;
 };
 
+/** Whether storage (single PUT) or the manifest (multipart) holds every byte the upload declared. */
+export async function uploadLooksFinished(upload: Pick<OpenUpload, "key" | "size" | "method" | "partCount" | "receivedParts" | "receivedBytes">): Promise<boolean> {
+  if (upload.method === "multipart") {
+    if (upload.receivedParts === upload.partCount && upload.receivedBytes === upload.size) return true;
+    // An earlier completion may have assembled the object and died before recording it.
+  }
+  return (await headObject(upload.key))?.size === upload.size;
+}
+
+export const openUploadColumns = (db: Db) => db`
+  u.id, u.user_id as "userId", u.project_id as "projectId", u.key, u.size, u.status, u.method,
+  u.part_count as "partCount",
+  (select count(*)::int from upload_parts p where p.upload_id = u.id) as "receivedParts",
+  (select coalesce(sum(p.size), 0)::bigint from upload_parts p where p.upload_id = u.id) as "receivedBytes"`;
+
 /**
- * (a) The client died after its bytes reached storage: an upload still `uploading` (or a
- * `completing` claim whose holder died) whose object exists with the declared size — or,
- * for multipart, whose manifest holds every part — is completed through the normal
- * completion path (claim, verify, queue, event).
+ * (a) The client died after its bytes reached storage: an upload still `uploading` whose
+ * object exists with the declared size — or, for multipart, whose manifest holds every part
+ * — is completed through the normal completion path (claim, verify, queue, event). And a
+ * `completing` claim whose holder died (older than the lease, or, right after an
+ * embedded-mode restart, made by the previous process) is taken over the same way: it
+ * completes, or ends visibly, or goes back to `uploading` for expiry to judge.
  */
 export async function completeFinishedUploads(
   db: Db,
   settings: ReconcileSettings,
   deps: ReconcileDeps,
-): Promise<{ completed: number; checked: number }> {
+): Promise<{ completed: number; checked: number; claimsRecovered: number }> {
   const now = deps.now();
   const idleBefore = new Date(now.getTime() - settings.idleUploadMs);
-  const staleClaimBefore = new Date(now.getTime() - COMPLETION_CLAIM_LEASE_MS);
+  const staleClaimBefore = abandonedBefore(settings, now, COMPLETION_CLAIM_LEASE_MS);
   const candidates = await db<OpenUpload[]>`
-    select u.id, u.user_id as "userId", u.project_id as "projectId", u.key, u.size, u.method,
-           u.part_count as "partCount",
-           (select count(*)::int from upload_parts p where p.upload_id = u.id) as "receivedParts",
-           (select coalesce(sum(p.size), 0)::bigint from upload_parts p where p.upload_id = u.id) as "receivedBytes"
+    select ${openUploadColumns(db)}
     from uploads u
     where (u.status = 'uploading' and u.updated_at < ${idleBefore})
        or (u.status = 'completing' and u.claimed_at < ${staleClaimBefore})
@@ -44,27 +59,31 @@ export async function completeFinishedUploads(
     limit ${settings.batchSize}`;
 
   let completed = 0;
+  let claimsRecovered = 0;
   for (const upload of candidates) {
-    const finished =
-      upload.method === "multipart"
-        ? upload.receivedParts === upload.partCount && upload.receivedBytes === upload.size
-        : (await headObject(upload.key))?.size === upload.size;
-    if (!finished) continue;
     try {
-      const result = await completeUpload({ userId: upload.userId, uploadId: upload.id }, { send: deps.send, now: deps.now });
+      if (upload.status === "uploading" && !(await uploadLooksFinished(upload))) continue;
+      if (upload.status === "completing") claimsRecovered++;
+      const result = await completeUpload(
+        { userId: upload.userId, uploadId: upload.id },
+        { send: deps.send, now: deps.now, staleClaimBefore },
+      );
       if (result.status !== "queued") continue;
       completed++;
       await addTimelineEvent(db, {
         projectId: upload.projectId,
         userId: upload.userId,
         kind: "reconciled",
-        message: "The upload had reached storage but was never completed by the browser; it was completed automatically.",
+        message:
+          upload.status === "completing"
+            ? "The completion of this upload was interrupted; it was finished automatically."
+            : "The upload had reached storage but was never completed by the browser; it was completed automatically.",
         data: { action: "complete_upload", uploadId: upload.id },
       });
       log.info("reconcile_upload_completed", { uploadId: upload.id, projectId: upload.projectId });
     } catch (error) {
-      // A refused file ends in `error` through the completion path itself; anything else
-      // is left for the next run.
+      // A refused file ends in `error` through the completion path itself; an incomplete
+      // one went back to `uploading` (expiry ends it); anything else is left for the next run.
       log.warn("reconcile_upload_not_completed", {
         uploadId: upload.id,
         code: error instanceof AppError ? error.code : undefined,
@@ -72,5 +91,5 @@ export async function completeFinishedUploads(
       });
     }
   }
-  return { completed, checked: candidates.length };
+  return { completed, checked: candidates.length, claimsRecovered };
 }

@@ -2,18 +2,19 @@ import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent, listUnsentOutbox, type OutboxEvent } from "@/lib/outbox/outbox";
 import { addTimelineEvent } from "@/lib/projects/timeline";
-import type { ReconcileDeps, ReconcileSettings } from "./types";
+import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
 
 /**
  * (c) Outbox rows still unsent after a minute (the send failed, or the process died right
- * after the commit) are sent again with the same event id, so Inngest runs them once.
+ * after the commit; right after an embedded-mode restart, every row the previous process
+ * left) are sent again with the same event id, so Inngest runs them once.
  */
 export async function resendUnsentEvents(
   db: Db,
   settings: ReconcileSettings,
   deps: ReconcileDeps,
 ): Promise<{ resent: number; failed: number }> {
-  const olderThan = new Date(deps.now().getTime() - settings.outboxResendAfterMs);
+  const olderThan = abandonedBefore(settings, deps.now(), settings.outboxResendAfterMs);
   const rows = await listUnsentOutbox(db, { olderThan, limit: settings.batchSize });
   let resent = 0;
   let failed = 0;

@@ -1,30 +1,39 @@
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { sendEvent } from "@/lib/jobs/send-event";
+import { embeddedRunHeld, sendEvent } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 import { cleanOrphans } from "./clean-orphans";
 import { completeFinishedUploads } from "./complete-finished-uploads";
 import { expireAbandonedUploads } from "./expire-abandoned-uploads";
 import { recoverStalledProcessing } from "./recover-stalled-processing";
+import { redriveQueuedProjects } from "./redrive-queued-projects";
+import { redriveStalledImports } from "./redrive-stalled-imports";
 import { resendUnsentEvents } from "./resend-unsent-events";
 import type { ReconcileDeps, ReconcileSettings } from "./types";
 
-export function reconcileSettings(): ReconcileSettings {
+export function reconcileSettings(options: { interruptedBefore?: Date } = {}): ReconcileSettings {
   const e = env();
   return {
     idleUploadMs: 60_000,
     outboxResendAfterMs: 60_000,
     stallMs: e.RECONCILE_STALL_MINUTES * 60_000,
+    waitingMs: e.RECONCILE_STALL_MINUTES * 60_000,
     orphanGraceMs: e.RECONCILE_ORPHAN_GRACE_HOURS * 3_600_000,
     batchSize: 500,
+    interruptedBefore: options.interruptedBefore,
   };
 }
 
-export const defaultReconcileDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent };
+export const defaultReconcileDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, runHeld: embeddedRunHeld };
 
 export type ReconcileCounts = {
   uploadsCompleted: number;
+  completionClaimsRecovered: number;
   uploadsExpired: number;
+  queuedRedriven: number;
+  queuedFailed: number;
+  importsRedriven: number;
+  importsFailed: number;
   eventsResent: number;
   stalledRetried: number;
   stalledFailed: number;
@@ -35,11 +44,22 @@ export type ReconcileCounts = {
   multipartListingSupported: boolean;
 };
 
+type Parts = {
+  completed: Awaited<ReturnType<typeof completeFinishedUploads>>;
+  expired: Awaited<ReturnType<typeof expireAbandonedUploads>>;
+  queued: Awaited<ReturnType<typeof redriveQueuedProjects>>;
+  imports: Awaited<ReturnType<typeof redriveStalledImports>>;
+  resent: Awaited<ReturnType<typeof resendUnsentEvents>>;
+  stalled: Awaited<ReturnType<typeof recoverStalledProcessing>>;
+  orphans: Awaited<ReturnType<typeof cleanOrphans>>;
+};
+
 /**
  * One pass of every repair, in the order that lets each build on the last: finish uploads
- * whose bytes arrived before expiring the rest, resend events before judging stalls.
- * `npm run reconcile` runs this; the `reconcile` Inngest function runs the same parts as
- * steps.
+ * whose bytes arrived (and claims whose holder died) before expiring the rest; re-drive
+ * queued projects and imports whose event was handed over before resending the ones never
+ * sent (so one project is not sent twice in a pass); judge stalls last. `npm run reconcile`
+ * runs this; the `reconcile` Inngest function runs the same parts as steps.
  */
 export async function runReconcile(
   settings: ReconcileSettings = reconcileSettings(),
@@ -48,24 +68,25 @@ export async function runReconcile(
   const sql = db();
   const completed = await completeFinishedUploads(sql, settings, deps);
   const expired = await expireAbandonedUploads(sql, settings, deps);
+  const queued = await redriveQueuedProjects(sql, settings, deps);
+  const imports = await redriveStalledImports(sql, settings, deps);
   const resent = await resendUnsentEvents(sql, settings, deps);
   const stalled = await recoverStalledProcessing(sql, settings, deps);
   const orphans = await cleanOrphans(sql, settings, deps);
-  const counts = summarize({ completed, expired, resent, stalled, orphans });
+  const counts = summarize({ completed, expired, queued, imports, resent, stalled, orphans });
   log.info("reconcile_finished", counts);
   return counts;
 }
 
-export function summarize(parts: {
-  completed: Awaited<ReturnType<typeof completeFinishedUploads>>;
-  expired: Awaited<ReturnType<typeof expireAbandonedUploads>>;
-  resent: Awaited<ReturnType<typeof resendUnsentEvents>>;
-  stalled: Awaited<ReturnType<typeof recoverStalledProcessing>>;
-  orphans: Awaited<ReturnType<typeof cleanOrphans>>;
-}): ReconcileCounts {
+export function summarize(parts: Parts): ReconcileCounts {
   return {
-    uploadsCompleted: parts.completed.completed,
+    uploadsCompleted: parts.completed.completed + parts.expired.completed,
+    completionClaimsRecovered: parts.completed.claimsRecovered,
     uploadsExpired: parts.expired.expired,
+    queuedRedriven: parts.queued.redriven,
+    queuedFailed: parts.queued.failed,
+    importsRedriven: parts.imports.redriven,
+    importsFailed: parts.imports.failed,
     eventsResent: parts.resent.resent,
     stalledRetried: parts.stalled.retried,
     stalledFailed: parts.stalled.failed,

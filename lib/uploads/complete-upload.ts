@@ -7,13 +7,14 @@ import {
   markUploadCompleted,
   markUploadFailed,
   releaseUploadClaim,
+  upsertUploadParts,
   type UploadRow,
 } from "@/lib/db/queries/uploads";
 import { sendEvent } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { failProject } from "@/lib/projects/transitions";
-import { completeMultipartUpload } from "@/lib/storage/multipart";
+import { completeMultipartUpload, partLength } from "@/lib/storage/multipart";
 import { deleteObject, headObject } from "@/lib/storage/objects";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 import { queueVerifiedSource } from "./queue-verified-source";
@@ -28,7 +29,12 @@ import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events
 
 export type CompletionStatus = "queued" | "alreadyProcessing" | "alreadyComplete";
 export type CompleteUploadResult = { projectId: string; status: CompletionStatus };
-export type CompleteUploadDeps = { send: typeof sendEvent; now: () => Date };
+export type CompleteUploadDeps = {
+  send: typeof sendEvent;
+  now: () => Date;
+  /** Take over a claim made before this (default: older than the lease); the reconciler after a restart knows its holder died. */
+  staleClaimBefore?: Date;
+};
 
 const defaultDeps: CompleteUploadDeps = { send: sendEvent, now: () => new Date() };
 
@@ -68,14 +74,31 @@ export async function completeUpload(
       userId: params.userId,
       uploadId: upload.id,
       claimedAt,
-      staleClaimBefore: new Date(claimedAt.getTime() - COMPLETION_CLAIM_LEASE_MS),
+      staleClaimBefore: deps.staleClaimBefore ?? new Date(claimedAt.getTime() - COMPLETION_CLAIM_LEASE_MS),
     });
-    if (claimed) return finishClaimedUpload({ upload: claimed, claimedAt }, params.parts, deps);
+    if (claimed) {
+      // The parts the browser lists are kept with the claim: if this process dies before
+      // the commit, the reconciler can finish the upload from the manifest alone.
+      if (claimed.method === "multipart" && params.parts?.length) await keepListedParts(claimed, params.parts);
+      return finishClaimedUpload({ upload: claimed, claimedAt }, params.parts, deps);
+    }
     const current = await getUploadOrThrow(sql, { userId: params.userId, uploadId: upload.id });
     const answer = answerForUnclaimable(current);
     if (answer) return answer;
   }
   return { projectId: upload.projectId, status: "alreadyProcessing" };
+}
+
+async function keepListedParts(upload: UploadRow, parts: { partNumber: number; etag: string }[]): Promise<void> {
+  await upsertUploadParts(db(), {
+    userId: upload.userId,
+    uploadId: upload.id,
+    parts: [...new Map(parts.map((p) => [p.partNumber, p])).values()].map((p) => ({
+      partNumber: p.partNumber,
+      etag: normalizeEtag(p.etag),
+      size: partLength(upload.size, upload.partSize!, p.partNumber),
+    })),
+  });
 }
 
 function assertPartsInRange(upload: UploadRow, parts: { partNumber: number }[]): void {

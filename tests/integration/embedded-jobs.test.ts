@@ -4,10 +4,13 @@ import { NonRetriableError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
+import { startEmbeddedCron } from "@/lib/jobs/embedded-cron";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { outputKeys } from "@/lib/storage/keys";
 import { eventIds } from "@/inngest/events";
+import { db } from "@/lib/db/client";
+import { createTestUser } from "@/tests/support/users";
 
 const fast = { retryDelayMs: () => 5 };
 
@@ -23,14 +26,18 @@ async function cancelWhileStepWaits(runner: EmbeddedRunner, openGate: () => void
 describe("embedded job mode", () => {
   it("runs a registered function to completion when an event is sent", async () => {
     setEmbeddedRunner(new EmbeddedRunner(functions, fast));
-    const userId = randomUUID();
+    const userId = (await createTestUser("embedded")).id;
     const projectId = randomUUID();
     const playback = outputKeys.playback(userId, projectId);
     const original = `uploads/${userId}/${randomUUID()}/talk.mp4`;
     await putObject(playback, Buffer.from("mp4 bytes"), { contentType: "video/mp4" });
     await putObject(original, Buffer.from("original"), { contentType: "video/mp4" });
+    // cleanup-project removes what the database recorded when the row went.
+    await db()`
+      insert into projects (id, user_id, title, source_type, r2_key) values (${projectId}, ${userId}, 'talk', 'upload', ${original})`;
+    await db()`delete from projects where id = ${projectId}`;
 
-    await sendEvent({ name: "project/deleted", id: eventIds.deleted(projectId), data: { projectId, userId, uploadKeys: [original] } });
+    await sendEvent({ name: "project/deleted", id: eventIds.deleted(projectId), data: { projectId, userId } });
     await (await embeddedRunner()).idle();
 
     expect(await headObject(playback)).toBeNull();
@@ -199,5 +206,44 @@ describe("embedded job mode", () => {
     expect(await cancelWhileStepWaits(runner, release)).toBe("cancelled");
     await runner.idle();
     expect(failureHandled).toBe(false);
+  });
+
+  it("holds a run from the moment its event is handed over until it ends, waiting for a concurrency slot included", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fn = inngest.createFunction(
+      { id: "test-held", concurrency: [{ limit: 1 }], triggers: [{ event: "test/held" }] },
+      async ({ step }) => step.run("wait", () => gate),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    runner.send([{ name: "test/held", data: { projectId: "first" } }, { name: "test/held", data: { projectId: "second" } }]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(runner.holdsRun("test/held", { projectId: "first" })).toBe(true);
+    expect(runner.holdsRun("test/held", { projectId: "second" })).toBe(true); // waiting for the one slot
+    expect(runner.holdsRun("test/held", { projectId: "third" })).toBe(false);
+    release();
+    await runner.idle();
+    expect(runner.holdsRun("test/held", { projectId: "first" })).toBe(false);
+  });
+
+  it("runs each cron function once at start, told when the process started, and repeats that run until it succeeds", async () => {
+    const seen: unknown[] = [];
+    let failuresLeft = 2;
+    const cron = inngest.createFunction(
+      { id: "test-startup-cron", retries: 0, triggers: [{ cron: "0 0 1 1 *" }] },
+      async ({ event }) => {
+        seen.push(event.data);
+        if (failuresLeft-- > 0) throw new Error("database still starting");
+        return "done";
+      },
+    );
+    const startedAt = new Date();
+    const stop = startEmbeddedCron(new EmbeddedRunner([cron], fast), [cron], { startedAt, startupRetryMs: 10 });
+    try {
+      await expect.poll(() => seen.length, { timeout: 5000 }).toBe(3);
+      expect(seen).toEqual(Array(3).fill({ interruptedBefore: startedAt.toISOString() }));
+    } finally {
+      stop();
+    }
   });
 });

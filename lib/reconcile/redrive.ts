@@ -1,0 +1,146 @@
+import type { Db, Sql } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
+import { addTimelineEvent } from "@/lib/projects/timeline";
+import { failProject } from "@/lib/projects/transitions";
+import type { ReconcileDeps } from "./types";
+
+// A re-drive sends a project's job again when the run that should be doing it ended,
+// vanished with a crashed process, or never started. Inngest (and the embedded runner)
+// drop an event whose id they saw in the last 24 h, so each re-drive gets its own id
+// from the project's `redrives` count; the project's claim (check-source, import's
+// check-project) keeps it to one run whatever else is still delivered.
+
+export type Waiting = "processing" | "queued" | "importing";
+
+export type WaitingProject = {
+  id: string;
+  userId: string;
+  stage: string | null;
+  stallRetries: number;
+  sourceUrl: string | null;
+};
+
+/** The event id of a project's n-th automatic re-drive. */
+export function redriveEventId(kind: "process" | "import", projectId: string, redrive: number): string {
+  return `${kind}-${projectId}-redrive-${redrive}`;
+}
+
+/**
+ * In one transaction: puts the project back where a new run picks it up (a stalled
+ * `processing` run's claim is released; `queued` and an import's `uploading` stay),
+ * counts the automatic restart, notes it on the timeline and writes the event to the
+ * outbox; then sends it. Conditional on the project still waiting as it was seen
+ * (`lastTouchedBefore`), so a run that moved meanwhile is left alone. Returns false when
+ * it did not win.
+ */
+export async function redriveProject(
+  sql: Sql,
+  project: WaitingProject,
+  params: { waiting: Waiting; lastTouchedBefore: Date; message: string; reason: string },
+  deps: Pick<ReconcileDeps, "send">,
+): Promise<boolean> {
+  const ref = { projectId: project.id, userId: project.userId };
+  const event = await sql.begin(async (tx): Promise<OutboxEvent | null> => {
+    const redrive = await markRedriven(tx, ref, params.waiting, params.lastTouchedBefore);
+    if (redrive === null) return null;
+    await addTimelineEvent(tx, {
+      ...ref,
+      kind: "reconciled",
+      message: params.message,
+      data: { action: "redrive", reason: params.reason, waiting: params.waiting, stage: project.stage, redrive },
+    });
+    const event: OutboxEvent =
+      params.waiting === "importing"
+        ? { name: "video/import", id: redriveEventId("import", ref.projectId, redrive), data: { ...ref, url: project.sourceUrl! } }
+        : { name: "video/process", id: redriveEventId("process", ref.projectId, redrive), data: ref };
+    await enqueueEvent(tx, { event, ...ref });
+    return event;
+  });
+  if (!event) return false;
+  await deliverOutboxEvent(event, deps.send);
+  log.warn("reconcile_project_redriven", { ...ref, waiting: params.waiting, reason: params.reason, eventId: event.id });
+  return true;
+}
+
+async function markRedriven(
+  tx: Db,
+  ref: { projectId: string; userId: string },
+  waiting: Waiting,
+  lastTouchedBefore: Date,
+): Promise<number | null> {
+  const status = waiting === "importing" ? "uploading" : waiting;
+  const [row] = await tx<{ redrives: number }[]>`
+    update projects set
+      status = ${waiting === "processing" ? "queued" : status},
+      processing_run_id = null,
+      stage = ${waiting === "processing" ? null : tx`stage`},
+      progress = ${waiting === "importing" ? tx`progress` : 0},
+      stall_retries = stall_retries + 1,
+      redrives = redrives + 1,
+      last_progress_at = now()
+    where id = ${ref.projectId} and user_id = ${ref.userId} and status = ${status}
+      and coalesce(last_progress_at, created_at) < ${lastTouchedBefore}
+    returning redrives`;
+  return row?.redrives ?? null;
+}
+
+/** When re-driving did not help: the project ends in `error` with a reason and the Retry button. */
+export async function failWaitingProject(
+  sql: Sql,
+  project: WaitingProject,
+  params: { code: string; message: string; waiting: Waiting },
+): Promise<boolean> {
+  const won = await failProject(sql, {
+    projectId: project.id,
+    userId: project.userId,
+    code: params.code,
+    message: params.message,
+    data: { stage: project.stage, waiting: params.waiting, automaticRestarts: project.stallRetries },
+  });
+  if (won) log.error("reconcile_project_failed", { projectId: project.id, waiting: params.waiting, code: params.code });
+  return won;
+}
+
+export type WaitingCandidate = WaitingProject & { lastTouchedAt: Date };
+
+/**
+ * How one kind of waiting project is revisited: which rows wait too long, what a person
+ * reads on the timeline when the job is sent again, and — when restarts did not help, as
+ * counted by `stall_retries` since the person last started it — the error it ends in.
+ */
+export type WaitingSpec = {
+  waiting: Waiting;
+  list: (sql: Sql, lastTouchedBefore: Date, limit: number) => Promise<WaitingCandidate[]>;
+  /** Automatic restarts allowed before failing: after a stall, and after a restart of the process. */
+  maxRestarts: { stalled: number; interrupted: number };
+  redriveMessage: (project: WaitingCandidate, cause: "stalled" | "interrupted") => string;
+  failure: { code: string; message: (cause: "stalled" | "interrupted") => string };
+};
+
+export async function redriveWaiting(
+  sql: Sql,
+  spec: WaitingSpec,
+  params: { lastTouchedBefore: Date; interruptedBefore?: Date; limit: number; held: (project: WaitingCandidate) => boolean },
+  deps: Pick<ReconcileDeps, "send">,
+): Promise<{ redriven: number; failed: number }> {
+  const candidates = await spec.list(sql, params.lastTouchedBefore, params.limit);
+  let redriven = 0;
+  let failed = 0;
+  for (const project of candidates) {
+    if (params.held(project)) continue;
+    const cause = params.interruptedBefore && project.lastTouchedAt < params.interruptedBefore ? "interrupted" : "stalled";
+    if (project.stallRetries >= spec.maxRestarts[cause]) {
+      if (await failWaitingProject(sql, project, { code: spec.failure.code, message: spec.failure.message(cause), waiting: spec.waiting })) failed++;
+      continue;
+    }
+    const won = await redriveProject(
+      sql,
+      project,
+      { waiting: spec.waiting, lastTouchedBefore: params.lastTouchedBefore, message: spec.redriveMessage(project, cause), reason: cause },
+      deps,
+    );
+    if (won) redriven++;
+  }
+  return { redriven, failed };
+}
