@@ -32,3 +32,12 @@ export const outputKeys = {
   clipThumbnail: (userId: string, projectId: string, position: number) =>
     `${projectPrefix(userId, projectId)}clips/${position}.jpg`,
 };
+
+/**
+ * A shared output (a clip and its thumbnail) under a random id the server drew and
+ * recorded (shared_outputs): the key a share link leads to names neither owner nor project.
+ */
+export const sharedKeys = {
+  clip: (sharedId: string) => `shared/${sharedId}/clip.mp4`,
+  thumbnail: (sharedId: string) => `shared/${sharedId}/thumbnail.jpg`,
+};
