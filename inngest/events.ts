@@ -19,7 +19,8 @@ export const importUrl = eventType("video/import", { schema: importUrlData });
 export const projectDeletedData = z.object({
   projectId: z.uuid(),
   userId: z.uuid(),
-  uploadKeys: z.array(z.string()),
+  /** Not read: cleanup-project takes the keys from what the database recorded at deletion. */
+  uploadKeys: z.array(z.string()).optional(),
 });
 export const projectDeleted = eventType("project/deleted", { schema: projectDeletedData });
 

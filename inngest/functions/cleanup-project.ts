@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { projectDeleted } from "@/inngest/events";
+import { db } from "@/lib/db/client";
 import { removeRunWorkspace } from "@/lib/processing/run-workspace";
 import { deleteProjectObjects } from "@/lib/projects/delete-project-objects";
 
@@ -8,13 +9,9 @@ import { deleteProjectObjects } from "@/lib/projects/delete-project-objects";
 export const cleanupProject = inngest.createFunction(
   { id: "cleanup-project", name: "Remove a deleted project's files", triggers: [projectDeleted], retries: 5 },
   async ({ event, step }) => {
-    const removed = await step.run("delete-stored-objects", () =>
-      deleteProjectObjects({
-        userId: event.data.userId,
-        projectId: event.data.projectId,
-        uploadKeys: event.data.uploadKeys,
-      }),
-    );
+    // The keys and their owner come from what the database recorded at deletion; the
+    // payload only says which project to look up (any keys it carries are not read).
+    const removed = await step.run("delete-stored-objects", () => deleteProjectObjects(db(), event.data.projectId));
     // A run cancelled by the deletion leaves its local copies on the machine it ran on.
     await step.run("remove-local-copies", () => removeRunWorkspace({ projectId: event.data.projectId }));
     return { removed };

@@ -6,7 +6,10 @@ import { presignGet } from "@/lib/storage/presign";
 
 // The public side of a clip: anyone with its share link may watch it, without signing
 // in. The token (43 random characters) is the only key; nothing else about the project
-// or its owner is shown.
+// or its owner is shown — not in the page, not in a redirect: the files of clips made
+// since shared keys live under shared/<random id>/, so even the signed URL's path names
+// neither the owner nor the project. The key is checked against the clip's owner before
+// it is signed (lib/storage/owned-keys.ts).
 
 /** How long the signed media URLs in a share page last: a long watch, not a permanent link. */
 export const SHARED_MEDIA_TTL_SECONDS = 6 * 60 * 60;
@@ -48,5 +51,9 @@ export async function getSharedClip(token: string): Promise<SharedClip | null> {
 export async function signedSharedMedia(token: string, what: "video" | "thumbnail"): Promise<string | null> {
   const clip = await findClip(token);
   if (!clip) return null;
-  return presignGet({ key: what === "video" ? clip.key : clip.thumbnailKey, expiresInSeconds: SHARED_MEDIA_TTL_SECONDS });
+  return presignGet({
+    ownerId: clip.userId,
+    key: what === "video" ? clip.key : clip.thumbnailKey,
+    expiresInSeconds: SHARED_MEDIA_TTL_SECONDS,
+  });
 }

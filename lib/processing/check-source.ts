@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { claimProjectForRun, getProcessingProject, type ProcessingProject } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { headObject } from "@/lib/storage/objects";
+import { isOwnedKey } from "@/lib/storage/owned-keys";
 import { ProcessingError } from "./processing-error";
 import { recordingFailures } from "./run-state";
 import { overallProgress } from "./stages";
@@ -27,7 +28,7 @@ export async function checkSource(db: Db, params: { projectId: string; userId: s
     return { proceed: false, reason: "not_waiting", status: project.status };
   }
 
-  const source = await recordingFailures(db, params, "source", () => verifyStoredSource(project));
+  const source = await recordingFailures(db, params, "source", () => verifyStoredSource(project, params.userId));
 
   const attempt = await claimProjectForRun(db, { ...params, stage: "source", progress: overallProgress("source", 1) });
   if (attempt === null) {
@@ -48,7 +49,7 @@ export async function checkSource(db: Db, params: { projectId: string; userId: s
   return { proceed: true, runId: params.runId, sourceKey: source.key, sourceSize: source.size, attempt };
 }
 
-async function verifyStoredSource(project: ProcessingProject): Promise<{ key: string; size: number }> {
+async function verifyStoredSource(project: ProcessingProject, ownerId: string): Promise<{ key: string; size: number }> {
   const fromLink = project.sourceType === "url";
   if (fromLink && !project.sourceUrl) {
     throw new ProcessingError("source_missing", "This import has no link to download from. Start a new import with the video's link.");
@@ -60,6 +61,16 @@ async function verifyStoredSource(project: ProcessingProject): Promise<{ key: st
         ? "The video from this link was never fully downloaded, so there is nothing to process. Retry the import, or start a new one."
         : "The upload of this video never finished, so there is nothing to process. Upload the video again.",
       { hasKey: Boolean(project.r2Key), hasCompletedAt: Boolean(project.uploadCompletedAt) },
+    );
+  }
+  // Only a key the server made for this owner is read: a row naming someone else's object
+  // (logged for the operator) is, to this person, a source that is not there.
+  if (!(await isOwnedKey(ownerId, project.r2Key, "processing source"))) {
+    throw new ProcessingError(
+      "source_missing",
+      fromLink
+        ? "The downloaded video is no longer in storage. Retry the import, or start a new one."
+        : "The uploaded file is no longer in storage. Upload the video again.",
     );
   }
   const head = await headObject(project.r2Key);

@@ -2,7 +2,7 @@ import type { Db, Sql } from "@/lib/db/client";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { deleteClipsFrom, getProcessingProject, markProjectReady, recordUsage, type RunClaim } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
-import { deleteObject } from "@/lib/storage/objects";
+import { deleteOwnedObjects } from "@/lib/storage/objects";
 import { RunNoLongerHoldsProject } from "./processing-error";
 import { removeRunWorkspace } from "./run-workspace";
 import type { ClipWindow } from "./choose-clips";
@@ -56,7 +56,7 @@ export async function finalizeProject(
 
 /** With DELETE_ORIGINAL_AFTER_PROCESSING: the upload is removed once the web MP4 exists. */
 export async function deleteOriginal(db: Db, params: { projectId: string; userId: string; sourceKey: string }): Promise<void> {
-  await deleteObject(params.sourceKey);
+  await deleteOwnedObjects(params.userId, [params.sourceKey], "original removed after processing");
   await addTimelineEvent(db, {
     projectId: params.projectId,
     userId: params.userId,

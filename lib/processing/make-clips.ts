@@ -1,12 +1,14 @@
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
-import { updateRunState, upsertClip, type RunClaim } from "@/lib/db/queries/processing";
-import { newShareToken } from "@/lib/clips/share-token";
+import { getProcessingProject, updateRunState, upsertClip, type RunClaim } from "@/lib/db/queries/processing";
+import { recordSharedOutputIds } from "@/lib/db/queries/stored-keys";
+import { newSharedOutputId, newShareToken } from "@/lib/clips/share-token";
 import { env } from "@/lib/env";
 import { KEYFRAME_SEEK_NUDGE_SECONDS, runFfmpegMany, type FfmpegInput, type FfmpegOutput } from "@/lib/media/ffmpeg";
 import { WEB_MP4_DEMUXERS, type MediaInput } from "@/lib/media/media-input";
 import { withTempDir } from "@/lib/media/temp-dir";
-import { outputKeys } from "@/lib/storage/keys";
+import { sharedKeys } from "@/lib/storage/keys";
+import { deleteOwnedObjects } from "@/lib/storage/objects";
 import type { ClipWindow } from "./choose-clips";
 import { explainLimitFailure, WEB_MP4_FILE } from "./make-web-mp4";
 import { RunNoLongerHoldsProject } from "./processing-error";
@@ -72,7 +74,7 @@ export function clipJobs(
 type FfmpegRun = { inputs: FfmpegInput[]; outputs: FfmpegOutput[] };
 
 /**
- * The highlight clips, each an MP4 and a JPEG under the project's prefix and a row with
+ * The highlight clips, each an MP4 and a JPEG under shared/<random id>/ and a row with
  * an unguessable share token — cut by two ffmpeg runs reading the web MP4 (the run's
  * local copy when this machine has it, else the stored object).
  */
@@ -80,10 +82,19 @@ export async function makeClips(db: Db, claim: RunClaim, params: { playbackKey: 
   if (params.clips.length === 0) return [];
   return recordingFailures(db, claim, "clips", async () => {
     const progress = stageProgress(db, claim, "clips");
+    // Shared under random ids recorded before anything is stored (a retry reuses them), so
+    // a share link's files name neither the owner nor the project.
+    const sharedIds = await recordSharedOutputIds(db, {
+      userId: claim.userId,
+      projectId: claim.projectId,
+      positions: params.clips.map((clip) => clip.position),
+      newId: newSharedOutputId,
+    });
+    if (!sharedIds) throw new RunNoLongerHoldsProject(claim.projectId);
     const keys = params.clips.map((clip) => ({
       clip,
-      key: outputKeys.clip(claim.userId, claim.projectId, clip.position),
-      thumbnailKey: outputKeys.clipThumbnail(claim.userId, claim.projectId, clip.position),
+      key: sharedKeys.clip(sharedIds.get(clip.position)!),
+      thumbnailKey: sharedKeys.thumbnail(sharedIds.get(clip.position)!),
     }));
     await withTempDir(async (dir) => {
       const source = await mediaFromWorkspace(claim, WEB_MP4_FILE, params.playbackKey);
@@ -115,6 +126,10 @@ export async function makeClips(db: Db, claim: RunClaim, params: { playbackKey: 
     await progress.flush();
     // Rows only while this run still holds the project (a deleted project must not get clips).
     if (!(await updateRunState(db, { ...claim, progress: overallProgress("clips", 1) }))) {
+      // Deleted meanwhile: cleanup may already have run, so these files are this step's to remove.
+      if (!(await getProcessingProject(db, claim))) {
+        await deleteOwnedObjects(claim.userId, keys.flatMap((k) => [k.key, k.thumbnailKey]), "clips of a deleted project");
+      }
       throw new RunNoLongerHoldsProject(claim.projectId);
     }
     const made: MadeClip[] = [];

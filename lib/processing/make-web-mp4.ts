@@ -73,7 +73,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
       let ffmpegMs: number;
       try {
         ({ elapsedMs: ffmpegMs } = await runFfmpeg({
-          input: await storedMedia(params.sourceKey),
+          input: await storedMedia(claim.userId, params.sourceKey),
           demuxers: UPLOADED_VIDEO_DEMUXERS,
           outputArgs: webMp4OutputArgs(plan, params.media, { preset: env().FFMPEG_PRESET }),
           outputPath: output,

@@ -64,7 +64,7 @@ export async function probeSource(
     await enterStage(db, claim, "probe");
     let media: MediaInfo;
     try {
-      const output = await probe(await storedMedia(params.sourceKey), { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS });
+      const output = await probe(await storedMedia(claim.userId, params.sourceKey), { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS });
       media = describeMedia(output);
     } catch (error) {
       throw error instanceof MediaToolError ? explainProbeFailure(error) : error;

@@ -4,8 +4,7 @@ import { failProjectForRun, getProcessingProject, updateRunState, type RunClaim 
 import { addTimelineEvent } from "@/lib/projects/timeline";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
-import { projectPrefix } from "@/lib/storage/keys";
-import { deletePrefix } from "@/lib/storage/objects";
+import { deleteProjectOutputs } from "@/lib/storage/objects";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { removeRunWorkspace } from "./run-workspace";
 import { createProgressReporter, type ProgressReporter } from "./progress-reporter";
@@ -100,7 +99,7 @@ export async function recordingFailures<T>(
     if (error instanceof RunNoLongerHoldsProject) {
       // Deleted while this step ran: what it stored after the project's files were
       // cleaned up must not stay behind. (Held by another run: that run's files, left alone.)
-      if (!(await getProcessingProject(db, claim))) await deletePrefix(projectPrefix(claim.userId, claim.projectId));
+      if (!(await getProcessingProject(db, claim))) await deleteProjectOutputs(claim.userId, claim.projectId);
       throw new NonRetriableError(error.message, { cause: error });
     }
     throw error;

@@ -29,10 +29,10 @@ export async function keepForLaterSteps(run: RunRef, name: string, file: string)
 }
 
 /** The run's local copy of `name` when this machine has it, else the stored object `key`. */
-export async function mediaFromWorkspace(run: RunRef, name: string, key: string): Promise<MediaInput> {
+export async function mediaFromWorkspace(run: RunRef & { userId: string }, name: string, key: string): Promise<MediaInput> {
   const file = path.join(workspaceDir(run), name);
   const local = await stat(file).catch(() => null);
-  return local?.isFile() ? { file } : storedMedia(key);
+  return local?.isFile() ? { file } : storedMedia(run.userId, key);
 }
 
 /** Removes one run's workspace, or with no run id every workspace of the project. */

@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import type { MediaInput } from "@/lib/media/media-input";
 import { bucket, storage } from "@/lib/storage/client";
 import { putObject } from "@/lib/storage/objects";
+import { assertOwnedKey } from "@/lib/storage/owned-keys";
 
 // ffmpeg reads stored objects over a signed GET instead of a downloaded copy: it streams
 // and range-reads only what it needs (a thumbnail reads a few hundred KB of a large
@@ -17,7 +18,9 @@ function readUrlLifetimeSeconds(): number {
   return Math.min(env().FFMPEG_TIMEOUT_SECONDS + 15 * 60, 7 * 24 * 3600);
 }
 
-export async function storedMedia(key: string): Promise<MediaInput> {
+/** A signed GET ffmpeg reads `key` through; only for a key the server made for `ownerId`. */
+export async function storedMedia(ownerId: string, key: string): Promise<MediaInput> {
+  await assertOwnedKey(ownerId, key, "media read by processing");
   const url = await getSignedUrl(storage(), new GetObjectCommand({ Bucket: bucket(), Key: key }), {
     expiresIn: readUrlLifetimeSeconds(),
   });

@@ -1,7 +1,7 @@
 import type { ProjectRow, ProjectStatus } from "@/lib/db/queries/projects";
 import type { ClipRow } from "@/lib/db/queries/clips";
 import type { TimelineEntry, TimelineKind } from "./timeline";
-import { presignGet } from "@/lib/storage/presign";
+import { presignGet, presignGets } from "@/lib/storage/presign";
 import { env } from "@/lib/env";
 
 // The JSON shapes of the Projects API (docs: api.md "Projects"). Pages render the same
@@ -75,9 +75,6 @@ function projectError(row: ProjectRow): ProjectError {
   };
 }
 
-async function mediaUrl(key: string | null): Promise<string | null> {
-  return key ? presignGet({ key, expiresInSeconds: MEDIA_URL_TTL_SECONDS }) : null;
-}
 
 export function shareUrl(shareToken: string): string {
   return new URL(`/c/${encodeURIComponent(shareToken)}`, env().APP_URL).toString();
@@ -92,7 +89,7 @@ export async function toProjectSummary(row: ProjectRow): Promise<ProjectSummary>
     progress: row.progress,
     error: projectError(row),
     sourceType: row.sourceType,
-    thumbnailUrl: await mediaUrl(row.thumbnailKey),
+    thumbnailUrl: await presignGet({ ownerId: row.userId, key: row.thumbnailKey, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
     durationSeconds: row.durationSeconds,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -104,6 +101,13 @@ export async function toProjectDetails(
   clips: ClipRow[],
   timeline: TimelineEntry[],
 ): Promise<ProjectDetails> {
+  // Every key is checked against the owner before it is signed (lib/storage/owned-keys.ts);
+  // one that is not theirs gets no URL, and a clip without both of its files is left out.
+  const [thumbnailUrl, playbackUrl, ...clipUrls] = await presignGets({
+    ownerId: row.userId,
+    keys: [row.thumbnailKey, row.playbackKey, ...clips.flatMap((clip) => [clip.key, clip.thumbnailKey])],
+    expiresInSeconds: MEDIA_URL_TTL_SECONDS,
+  });
   return {
     id: row.id,
     title: row.title,
@@ -124,18 +128,13 @@ export async function toProjectDetails(
       videoCodec: row.videoCodec,
       audioCodec: row.audioCodec,
     },
-    thumbnailUrl: await mediaUrl(row.thumbnailKey),
-    playbackUrl: await mediaUrl(row.playbackKey),
-    clips: await Promise.all(
-      clips.map(async (clip) => ({
-        id: clip.id,
-        startSeconds: clip.startSeconds,
-        endSeconds: clip.endSeconds,
-        url: await presignGet({ key: clip.key, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
-        thumbnailUrl: await presignGet({ key: clip.thumbnailKey, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
-        shareUrl: shareUrl(clip.shareToken),
-      })),
-    ),
+    thumbnailUrl: thumbnailUrl ?? null,
+    playbackUrl: playbackUrl ?? null,
+    clips: clips.flatMap((clip, i): ClipView[] => {
+      const [url, thumbnailUrl] = [clipUrls[2 * i], clipUrls[2 * i + 1]];
+      if (!url || !thumbnailUrl) return [];
+      return [{ id: clip.id, startSeconds: clip.startSeconds, endSeconds: clip.endSeconds, url, thumbnailUrl, shareUrl: shareUrl(clip.shareToken) }];
+    }),
     timeline: timeline.map((entry) => ({ at: entry.at.toISOString(), kind: entry.kind, message: entry.message })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

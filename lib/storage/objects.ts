@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
 import { bucket, storage } from "./client";
+import { projectPrefix } from "./keys";
+import { isUnderOwnerPrefix, ownedKeys } from "./owned-keys";
 
 export type ObjectHead = { size: number; contentType?: string; etag?: string; lastModified?: Date };
 
@@ -95,7 +97,26 @@ export async function listObjects(prefix: string): Promise<{ key: string; size: 
   return out;
 }
 
+/** Deletes those of `keys` that are the owner's (owned-keys.ts); the rest are logged and left alone. */
+export async function deleteOwnedObjects(ownerId: string, keys: readonly string[], purpose: string): Promise<number> {
+  const owned = [...(await ownedKeys(ownerId, keys, purpose))];
+  await deleteObjects(owned);
+  return owned.length;
+}
+
+/** Everything under one project's output prefix, built here from the owner and project ids. */
+export async function deleteProjectOutputs(ownerId: string, projectId: string): Promise<number> {
+  const prefix = projectPrefix(ownerId, projectId);
+  // The prefix must be a folder of this owner: an empty or malformed id would widen it.
+  if (!isUnderOwnerPrefix(ownerId, `${prefix}x`) || prefix.split("/").length !== 4) {
+    throw new Error(`refusing to delete under a malformed project prefix: ${prefix}`);
+  }
+  return deletePrefix(prefix);
+}
+
 export async function deletePrefix(prefix: string): Promise<number> {
+  // A listing of "" or "uploads/" would be everyone's objects.
+  if (prefix.split("/").filter(Boolean).length < 3) throw new Error(`refusing to delete under a broad prefix: ${prefix}`);
   const objects = await listObjects(prefix);
   await deleteObjects(objects.map((o) => o.key));
   return objects.length;

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { bucket, signingStorage } from "./client";
+import { ownedKeys } from "./owned-keys";
 import { objectUrlSigner } from "./sign-url";
 
 /**
@@ -56,17 +57,39 @@ export async function presignUploadParts(params: {
   );
 }
 
-export async function presignGet(params: {
-  key: string;
-  expiresInSeconds: number;
-  downloadName?: string;
-}): Promise<string> {
+function signGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
   const command = new GetObjectCommand({
     Bucket: bucket(),
-    Key: params.key,
-    ...(params.downloadName
-      ? { ResponseContentDisposition: `attachment; filename="${params.downloadName.replace(/"/g, "")}"` }
-      : {}),
+    Key: key,
+    ...(downloadName ? { ResponseContentDisposition: `attachment; filename="${downloadName.replace(/"/g, "")}"` } : {}),
   });
-  return getSignedUrl(signingStorage(), command, { expiresIn: params.expiresInSeconds });
+  return getSignedUrl(signingStorage(), command, { expiresIn: expiresInSeconds });
+}
+
+/**
+ * A presigned GET of one of the owner's objects, or null when there is no key or the key
+ * is not one the server made for this owner (logged; the person sees no link, not an error).
+ */
+export async function presignGet(params: {
+  ownerId: string;
+  key: string | null;
+  expiresInSeconds: number;
+  downloadName?: string;
+}): Promise<string | null> {
+  const [url] = await presignGets({ ownerId: params.ownerId, keys: [params.key], expiresInSeconds: params.expiresInSeconds, downloadName: params.downloadName });
+  return url ?? null;
+}
+
+/** presignGet for several keys of one owner, checked together (one database read at most). */
+export async function presignGets(params: {
+  ownerId: string;
+  keys: (string | null)[];
+  expiresInSeconds: number;
+  downloadName?: string;
+}): Promise<(string | null)[]> {
+  const present = params.keys.filter((key): key is string => Boolean(key));
+  const owned = present.length > 0 ? await ownedKeys(params.ownerId, present, "presign GET") : new Set<string>();
+  return Promise.all(
+    params.keys.map((key) => (key && owned.has(key) ? signGet(key, params.expiresInSeconds, params.downloadName) : null)),
+  );
 }

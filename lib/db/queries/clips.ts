@@ -19,13 +19,14 @@ export async function listClips(db: Db, params: { userId: string; projectId: str
     order by position`;
 }
 
-export type SharedClipRow = ClipRow & { projectTitle: string };
+export type SharedClipRow = ClipRow & { projectTitle: string; userId: string };
 
 /** A clip by its share token: the public share page's lookup, deliberately not scoped to a user. */
 export async function getClipByShareToken(db: Db, shareToken: string): Promise<SharedClipRow | null> {
   const [row] = await db<SharedClipRow[]>`
     select c.id, c.position, c.start_seconds as "startSeconds", c.end_seconds as "endSeconds", c.key,
-           c.thumbnail_key as "thumbnailKey", c.share_token as "shareToken", p.title as "projectTitle"
+           c.thumbnail_key as "thumbnailKey", c.share_token as "shareToken", p.title as "projectTitle",
+           c.user_id as "userId"
     from clips c join projects p on p.id = c.project_id
     where c.share_token = ${shareToken}`;
   return row ?? null;

@@ -4,6 +4,7 @@ import { h264AacMp4 } from "@/tests/support/media";
 import {
   clipRows,
   isolateScratchFolders,
+  expectedOutputs,
   outputObjects,
   projectView,
   queuedProject,
@@ -26,9 +27,6 @@ beforeAll(async () => {
 
 const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
 
-function expectedOutputs(clips: { position: number }[]): string[] {
-  return ["thumbnail.jpg", "web.mp4", ...clips.flatMap((c) => [`clips/${c.position}.jpg`, `clips/${c.position}.mp4`])].sort();
-}
 
 describe("process-video delivered more than once", () => {
   it("does nothing the second time the event arrives after the project is ready: one usage row, one set of outputs", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -98,13 +99,14 @@ describe("a playlist disguised as .mp4 that points at a local file", () => {
 
   it("cannot reach the local file through the protocol whitelist even if playlists were allowed", async () => {
     const segment = await localSegment();
-    const key = `media-tools/${path.basename(work)}/holiday.mp4`;
+    const ownerId = randomUUID();
+    const key = `uploads/${ownerId}/${randomUUID()}/holiday.mp4`;
     await putObject(key, hlsPlaylistDisguisedAsMp4(segment.file).bytes, { contentType: "video/mp4" });
     const output = path.join(work, "from-playlist.mp4");
 
     const error = await failure(
       runFfmpeg({
-        input: await storedMedia(key),
+        input: await storedMedia(ownerId, key),
         demuxers: [...UPLOADED_VIDEO_DEMUXERS, "hls"],
         outputArgs: ["-c", "copy", "-f", "mp4"],
         outputPath: output,

@@ -15,6 +15,7 @@ import { h264AacMp4, vp9OpusWebm } from "@/tests/support/media";
 import {
   clipRows,
   isolateScratchFolders,
+  expectedOutputs,
   outputObjects,
   processEvent,
   projectView,
@@ -44,7 +45,8 @@ const actualQueries = await vi.importActual<typeof import("@/lib/db/queries/proc
 function refuseThumbnailUploads(times: number, message: string): { refused: () => number } {
   let refused = 0;
   vi.mocked(uploadFile).mockImplementation(async (key, file, contentType) => {
-    if (key.endsWith("/thumbnail.jpg") && refused < times) {
+    // The project's thumbnail (projects/…/thumbnail.jpg), not a shared clip's (shared/…/thumbnail.jpg).
+    if (key.startsWith("projects/") && key.endsWith("/thumbnail.jpg") && refused < times) {
       refused++;
       throw new Error(message);
     }
@@ -75,8 +77,6 @@ afterAll(async () => {
 });
 
 const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
-const expectedOutputs = (clips: { position: number }[]) =>
-  ["thumbnail.jpg", "web.mp4", ...clips.flatMap((c) => [`clips/${c.position}.jpg`, `clips/${c.position}.mp4`])].sort();
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;

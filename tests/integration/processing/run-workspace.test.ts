@@ -28,14 +28,16 @@ async function madeFile(name: string, content = "web mp4 bytes"): Promise<string
   return file;
 }
 
-const run = { projectId: "11111111-1111-4111-8111-111111111111", runId: "run-a" };
+const userId = "33333333-3333-4333-8333-333333333333";
+const run = { projectId: "11111111-1111-4111-8111-111111111111", runId: "run-a", userId };
+const webMp4Key = `projects/${userId}/${run.projectId}/web.mp4`;
 
 describe("a run's local copies", () => {
   it("gives later steps of the same run the local file, moved out of the step's scratch folder", async () => {
     const made = await madeFile("output.mp4");
     await keepForLaterSteps(run, "web.mp4", made);
 
-    const input = await mediaFromWorkspace(run, "web.mp4", "outputs/u/p/web.mp4");
+    const input = await mediaFromWorkspace(run, "web.mp4", webMp4Key);
     expect(input).toEqual({ file: expect.stringContaining(run.runId) });
     expect(existsSync((input as { file: string }).file)).toBe(true);
     expect(existsSync(made)).toBe(false);
@@ -44,28 +46,28 @@ describe("a run's local copies", () => {
   it("gives another run, or a machine without the copy, a signed URL of the stored object", async () => {
     await keepForLaterSteps(run, "web.mp4", await madeFile("output.mp4"));
 
-    const otherRun = await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", "outputs/u/p/web.mp4");
-    expect(otherRun).toEqual({ url: expect.stringContaining("outputs/u/p/web.mp4") });
+    const otherRun = await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", webMp4Key);
+    expect(otherRun).toEqual({ url: expect.stringContaining(webMp4Key) });
     expect((otherRun as { url: string }).url).toMatch(/X-Amz-Signature=/);
   });
 
   it("removes one run's copies, or every run's of a project, and leaves other projects alone", async () => {
-    const other = { projectId: "22222222-2222-4222-8222-222222222222", runId: "run-c" };
+    const other = { projectId: "22222222-2222-4222-8222-222222222222", runId: "run-c", userId };
     await keepForLaterSteps(run, "web.mp4", await madeFile("a.mp4"));
     await keepForLaterSteps({ ...run, runId: "run-b" }, "web.mp4", await madeFile("b.mp4"));
     await keepForLaterSteps(other, "web.mp4", await madeFile("c.mp4"));
 
     await removeRunWorkspace(run);
-    expect(await mediaFromWorkspace(run, "web.mp4", "k")).toHaveProperty("url");
-    expect(await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", "k")).toHaveProperty("file");
+    expect(await mediaFromWorkspace(run, "web.mp4", webMp4Key)).toHaveProperty("url");
+    expect(await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", webMp4Key)).toHaveProperty("file");
 
     await removeRunWorkspace({ projectId: run.projectId });
-    expect(await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", "k")).toHaveProperty("url");
-    expect(await mediaFromWorkspace(other, "web.mp4", "k")).toHaveProperty("file");
+    expect(await mediaFromWorkspace({ ...run, runId: "run-b" }, "web.mp4", webMp4Key)).toHaveProperty("url");
+    expect(await mediaFromWorkspace(other, "web.mp4", webMp4Key)).toHaveProperty("file");
   });
 
   it("sweeps copies older than any run can last (a crashed worker's), keeping recent ones", async () => {
-    const old = { projectId: run.projectId, runId: "crashed" };
+    const old = { projectId: run.projectId, runId: "crashed", userId };
     await keepForLaterSteps(old, "web.mp4", await madeFile("old.mp4"));
     await keepForLaterSteps(run, "web.mp4", await madeFile("new.mp4"));
     const [oldDir] = (await readdir(root)).filter((n) => n.endsWith("-crashed"));
@@ -73,7 +75,7 @@ describe("a run's local copies", () => {
     await utimes(path.join(root, oldDir!), longAgo, longAgo);
 
     expect(await sweepStaleWorkspaces()).toBe(1);
-    expect(await mediaFromWorkspace(old, "web.mp4", "k")).toHaveProperty("url");
-    expect(await mediaFromWorkspace(run, "web.mp4", "k")).toHaveProperty("file");
+    expect(await mediaFromWorkspace(old, "web.mp4", webMp4Key)).toHaveProperty("url");
+    expect(await mediaFromWorkspace(run, "web.mp4", webMp4Key)).toHaveProperty("file");
   });
 });

@@ -87,8 +87,27 @@ export async function usageRows(projectId: string): Promise<number> {
   return row!.count;
 }
 
+/**
+ * The stored outputs of a project: names under its prefix (web.mp4, thumbnail.jpg) and its
+ * shared clip files, named `shared/<position>/clip.mp4|thumbnail.jpg` after the position
+ * their recorded random id belongs to (the real key is shared/<id>/…).
+ */
 export async function outputObjects(userId: string, projectId: string): Promise<string[]> {
-  return (await listObjects(projectPrefix(userId, projectId))).map((o) => o.key.slice(projectPrefix(userId, projectId).length)).sort();
+  const underPrefix = (await listObjects(projectPrefix(userId, projectId))).map((o) => o.key.slice(projectPrefix(userId, projectId).length));
+  const shared = await db()<{ id: string; position: number }[]>`
+    select id, position from shared_outputs where user_id = ${userId} and project_id = ${projectId}`;
+  const sharedStored: string[] = [];
+  for (const { id, position } of shared) {
+    for (const name of ["clip.mp4", "thumbnail.jpg"]) {
+      if (await headObject(`shared/${id}/${name}`)) sharedStored.push(`shared/${position}/${name}`);
+    }
+  }
+  return [...underPrefix, ...sharedStored].sort();
+}
+
+/** What outputObjects lists for a ready project with these clips. */
+export function expectedOutputs(clips: { position: number }[]): string[] {
+  return ["thumbnail.jpg", "web.mp4", ...clips.flatMap((c) => [`shared/${c.position}/clip.mp4`, `shared/${c.position}/thumbnail.jpg`])].sort();
 }
 
 export async function objectBytes(key: string): Promise<Buffer> {

@@ -15,6 +15,7 @@ import {
   clipRows,
   isolateScratchFolders,
   objectBytes,
+  expectedOutputs,
   outputObjects,
   probeStored,
   projectView,
@@ -108,7 +109,9 @@ describe("process-video on the videos people upload", () => {
       expect(length).toBeGreaterThanOrEqual(10);
       expect(length).toBeLessThanOrEqual(30);
       expect(clip.shareToken.length).toBeGreaterThanOrEqual(22);
-      expect(clip.key).toBe(`projects/${user.id}/${projectId}/clips/${clip.position}.mp4`);
+      // Shared files live under a random id: the key names neither the user nor the project.
+      expect(clip.key).toMatch(/^shared\/[0-9a-f]{32}\/clip\.mp4$/);
+      expect(clip.thumbnailKey).toBe(clip.key.replace(/clip\.mp4$/, "thumbnail.jpg"));
       const clipProbe = await probeStored(clip.key);
       expect(Number(clipProbe.format.duration)).toBeCloseTo(length, 0);
       expect(faststart(await objectBytes(clip.key))).toBe(true);
@@ -116,9 +119,8 @@ describe("process-video on the videos people upload", () => {
     }
     expect(new Set(clips.map((c) => c.shareToken)).size).toBe(clips.length);
     expect(await usageRows(projectId)).toBe(1);
-    expect(await outputObjects(user.id, projectId)).toEqual(
-      ["thumbnail.jpg", "web.mp4", ...clips.flatMap((c) => [`clips/${c.position}.jpg`, `clips/${c.position}.mp4`])].sort(),
-    );
+    expect(new Set(clips.map((c) => c.key)).size).toBe(clips.length);
+    expect(await outputObjects(user.id, projectId)).toEqual(expectedOutputs(clips));
   });
 
   it("cuts copied clips exactly at keyframes that fall between milliseconds (30 fps, a keyframe every 50 frames)", async () => {
