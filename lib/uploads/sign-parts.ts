@@ -3,6 +3,7 @@ import { asUser, type UserClaims } from "@/lib/db/as-user";
 import type { UploadRow } from "@/lib/db/queries/uploads";
 import { env } from "@/lib/env";
 import { partLength } from "@/lib/storage/multipart";
+import { assertOwnedKey } from "@/lib/storage/owned-keys";
 import { presignPut, presignUploadParts } from "@/lib/storage/presign";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 
@@ -38,6 +39,8 @@ export async function signUploadParts(
     getUploadOrThrow(tx, { userId: params.claims.sub, uploadId: params.uploadId }),
   );
   assertStillUploading(upload, now);
+  // The key comes from a row: signed only if it is one the server made for this person.
+  await assertOwnedKey(params.claims.sub, upload.key, "upload URL");
   const partCount = upload.method === "single" ? 1 : upload.partCount!;
   const outOfRange = params.partNumbers.filter((n) => n > partCount);
   if (outOfRange.length > 0) {

@@ -22,6 +22,7 @@ import { callRoute } from "@/tests/support/routes";
 import { createTestUser, type TestUser } from "@/tests/support/users";
 import { h264AacMp4 } from "@/tests/support/media";
 import { clipRows, projectView, queuedProject, testEngine } from "./processing/support";
+import { routes as uploadRoutes } from "./uploads/upload-client";
 
 // Object keys are never taken on trust: a row or an event naming someone else's object
 // gets it neither signed nor deleted, and a share link's URLs name no user and no project.
@@ -136,6 +137,24 @@ describe("signing only the owner's objects", () => {
 
     expect(await projectView(projectId)).toMatchObject({ status: "error", errorCode: "source_missing", playbackKey: null });
     expect(await stillStored([victimObjects.upload])).toEqual([true]);
+  });
+});
+
+describe("signing upload URLs", () => {
+  it("signs no PUT for an upload whose row was pointed at another user's upload: 404, and their object is untouched", async () => {
+    const created = await uploadRoutes.create(owner, { filename: "mine.mp4", size: 1024, contentType: "video/mp4" });
+    expect(created.status).toBe(201);
+    const fresh = await uploadRoutes.signParts(owner, created.body.uploadId, [1]);
+    expect(fresh.status).toBe(200);
+    expect(new URL(fresh.body.parts[0].url).pathname).toContain(`/uploads/${owner.id}/`);
+
+    const victimUpload = await store(`uploads/${victim.id}/${randomUUID()}/theirs.mp4`);
+    await db()`update uploads set key = ${victimUpload} where id = ${created.body.uploadId}`;
+    const tampered = await uploadRoutes.signParts(owner, created.body.uploadId, [1]);
+
+    expect(tampered.status).toBe(404);
+    expect(JSON.stringify(tampered.body)).not.toContain("X-Amz-Signature");
+    expect(await stillStored([victimUpload])).toEqual([true]);
   });
 });
 
