@@ -1,10 +1,11 @@
 import { withUser } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { createImportBody } from "@/lib/imports/schemas";
 import { startImport } from "@/lib/imports/start-import";
 
 // POST /api/imports — import a video from a pasted link
 export const POST = withUser(async (request, { claims }) => {
-  const { url } = createImportBody.parse(await request.json());
+  const { url } = createImportBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const { projectId } = await startImport(claims, { url });
   return Response.json({ projectId }, { status: 202 });
 });

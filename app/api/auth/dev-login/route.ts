@@ -1,4 +1,5 @@
 import { withErrors } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { notFound } from "@/lib/api/errors";
 import { devLoginBody } from "@/lib/auth/schemas";
 import { mintLocalAccessToken } from "@/lib/auth/tokens";
@@ -10,7 +11,7 @@ import { env } from "@/lib/env";
 // POST /api/auth/dev-login — local mode only: sign in by email, no password
 export const POST = withErrors(async (request) => {
   if (env().authMode !== "local") throw notFound("This page");
-  const { email } = devLoginBody.parse(await request.json());
+  const { email } = devLoginBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const user = await findOrCreateLocalUser(db(), email);
   const accessToken = await mintLocalAccessToken({ id: user.id, email: user.email });
   return Response.json(

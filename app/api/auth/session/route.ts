@@ -1,4 +1,5 @@
 import { withErrors } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { AppError } from "@/lib/api/errors";
 import { sessionBody } from "@/lib/auth/schemas";
 import { verifyAccessToken } from "@/lib/auth/tokens";
@@ -7,7 +8,7 @@ import { signOut } from "@/lib/auth/sign-out";
 
 // POST /api/auth/session — store a verified Supabase access token as the session cookie
 export const POST = withErrors(async (request) => {
-  const { accessToken } = sessionBody.parse(await request.json());
+  const { accessToken } = sessionBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const user = await verifyAccessToken(accessToken);
   if (!user) throw new AppError("unauthorized", "That sign-in is not valid or has expired.");
   return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });

@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { deleteProjectOrThrow } from "@/lib/projects/delete-project";
 import { getProjectDetailsOrThrow } from "@/lib/projects/get-project-details";
 import { parseProjectId } from "@/lib/projects/project-id";
@@ -17,7 +18,7 @@ export const GET = withUser<Params>(async (_request, { claims, params }) => {
 // PATCH /api/projects/:id — rename
 export const PATCH = withUser<Params>(async (request, { claims, params }) => {
   const projectId = parseProjectId(params.id);
-  const { title } = renameProjectBody.parse(await request.json());
+  const { title } = renameProjectBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   return Response.json(await renameProjectOrThrow(claims, { projectId, title }));
 });
 

@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { asUser } from "@/lib/db/as-user";
 import { listEndpoints } from "@/lib/webhooks/endpoint-rows";
 import { registerEndpoint } from "@/lib/webhooks/register-endpoint";
@@ -14,7 +15,7 @@ export const GET = withUser(async (_request, { claims }) => {
 
 // POST /api/webhooks/endpoints — register a URL; the signing secret is in this answer only
 export const POST = withUser(async (request, { claims }) => {
-  const { url } = registerEndpointBody.parse(await request.json());
+  const { url } = registerEndpointBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const { endpoint, secret } = await registerEndpoint(claims, { url });
   return Response.json({ endpoint, secret }, { status: 201 });
 });

@@ -6,8 +6,7 @@ import { db } from "@/lib/db/client";
 
 // POST /api/webhooks/stripe — subscription and payment events from Stripe (signed, raw body)
 export const POST = withErrors(async (request) => {
-  // The signature covers the exact bytes Stripe sent, so the body is read as text, never re-serialised.
-  const event = await verifyStripeEvent(await request.text(), request.headers.get("stripe-signature"));
+  const event = await verifyStripeEvent(request);
   const result = await handleStripeEvent(db(), stripeClient(), event, new Date());
   return Response.json({ received: true, ...result });
 });

@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/api/with-user";
+import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { deleteEndpointOrThrow } from "@/lib/webhooks/delete-endpoint";
 import { parseEndpointId } from "@/lib/webhooks/endpoint-id";
 import { updateEndpointBody } from "@/lib/webhooks/schemas";
@@ -11,7 +12,7 @@ type Params = { id: string };
 // PATCH /api/webhooks/endpoints/:id — switch an endpoint on (the URL is checked again) or off
 export const PATCH = withUser<Params>(async (request, { claims, params }) => {
   const endpointId = parseEndpointId(params.id);
-  const { enabled } = updateEndpointBody.parse(await request.json());
+  const { enabled } = updateEndpointBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   return Response.json({ endpoint: await setEndpointEnabledOrThrow(claims, { endpointId, enabled }) });
 });
 

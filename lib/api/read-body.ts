@@ -1,0 +1,66 @@
+import { AppError } from "./errors";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * What each kind of route accepts. A route never needs more: the largest is the
+ * completion of an upload that lists all 10,000 parts with their ETags (~66 bytes each).
+ */
+export const bodyLimits = {
+  json: 16 * KiB,
+  uploadPartsList: 1 * MiB,
+  stripeWebhook: 512 * KiB,
+} as const;
+
+function describeBytes(bytes: number): string {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    "body_too_large",
+    `The request body is too large: this endpoint accepts at most ${describeBytes(maxBytes)}.`,
+    { maxBytes },
+  );
+}
+
+/**
+ * The request body as text, refused with 413 as soon as it is known to exceed `maxBytes`:
+ * before reading when Content-Length says so, otherwise the moment the streamed bytes pass
+ * the cap (a chunked body has no length to check), so no more than the cap is ever held.
+ */
+export async function readBodyText(request: Request, { maxBytes }: { maxBytes: number }): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return "";
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, received));
+}
+
+/**
+ * The request body parsed as JSON under a size cap (see readBodyText). Malformed JSON
+ * throws the SyntaxError that toErrorResponse answers with 400; an empty body is
+ * `whenEmpty` when the route allows one, malformed otherwise.
+ */
+export async function readJsonBody(
+  request: Request,
+  options: { maxBytes: number; whenEmpty?: unknown },
+): Promise<unknown> {
+  const text = await readBodyText(request, options);
+  if (text === "" && options.whenEmpty !== undefined) return options.whenEmpty;
+  return JSON.parse(text);
+}
