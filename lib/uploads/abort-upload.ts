@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/api/errors";
+import { AppError, notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { deleteUploadParts, markUploadAborted } from "@/lib/db/queries/uploads";
@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { transitionProject } from "@/lib/projects/transitions";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
 import { deleteObject } from "@/lib/storage/objects";
+import { isOwnedKey } from "@/lib/storage/owned-keys";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 import { storageErrorName } from "./storage-errors";
 
@@ -40,6 +41,8 @@ export async function abortUpload(
         { status: upload.status },
       );
     }
+    // The key comes from a row: storage is touched only for a key the server made for this person.
+    if (!(await isOwnedKey(userId, upload.key, "upload abort"))) throw notFound("That upload");
     try {
       if (upload.method === "multipart") await deps.abortMultipart(upload.key, upload.storageUploadId!);
       // A single PUT may already have landed: remove it so nothing is left behind.

@@ -15,7 +15,7 @@ import { log } from "@/lib/log";
 import { deliverOutboxEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { failProject } from "@/lib/projects/transitions";
 import { completeMultipartUpload, partLength } from "@/lib/storage/multipart";
-import { deleteObject, headObject } from "@/lib/storage/objects";
+import { deleteOwnedObjects, headObject } from "@/lib/storage/objects";
 import { getUploadOrThrow } from "./get-upload-or-throw";
 import { queueVerifiedSource } from "./queue-verified-source";
 import { normalizeEtag } from "./record-part";
@@ -248,7 +248,7 @@ async function failClaimedUpload(
   });
   await sendStatusChangeEvents(upload.projectId);
   if (options.deleteObject) {
-    await deleteObject(upload.key).catch((error: unknown) =>
+    await deleteOwnedObjects(upload.userId, [upload.key], "refused upload").catch((error: unknown) =>
       log.warn("refused_upload_delete_failed", { uploadId: upload.id, key: upload.key, error }),
     );
   }

@@ -158,6 +158,20 @@ describe("signing upload URLs", () => {
   });
 });
 
+describe("aborting an upload", () => {
+  it("deletes nothing for an upload whose row was pointed at another user's object: 404, and their object is untouched", async () => {
+    const created = await uploadRoutes.create(owner, { filename: "abort.mp4", size: 1024, contentType: "video/mp4" });
+    expect(created.status).toBe(201);
+    const victimUpload = await store(`uploads/${victim.id}/${randomUUID()}/kept.mp4`);
+    await db()`update uploads set key = ${victimUpload} where id = ${created.body.uploadId}`;
+
+    const aborted = await uploadRoutes.abort(owner, created.body.uploadId);
+
+    expect(aborted.status).toBe(404);
+    expect(await stillStored([victimUpload])).toEqual([true]);
+  });
+});
+
 describe("cleanup after a delete", () => {
   it("deletes nothing of another user's for a forged project/deleted naming their live project, keys and owner", async () => {
     await sendEvent({
@@ -205,7 +219,9 @@ describe("a processed project's shared clips, then its deletion", () => {
     ({ projectId, key: sourceKey } = await queuedProject(owner.id, await h264AacMp4({ seconds: 12, width: 160, height: 120 }), {
       title: "Offsite",
     }));
-    await testEngine(projectId, owner.id).execute();
+    const run = await testEngine(projectId, owner.id).execute();
+    expect(run.error).toBeUndefined();
+    expect(await projectView(projectId)).toMatchObject({ status: "ready" });
     clips = await clipRows(projectId);
   });
 
