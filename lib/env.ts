@@ -20,6 +20,22 @@ const optionalChoice = <const T extends readonly [string, ...string[]]>(values: 
 
 const MiB = 1024 * 1024;
 
+const windowUnits = { s: 1, m: 60, h: 3600 } as const;
+
+// "<count>/<window>", e.g. 10/1m: at most <count> requests in a window that starts at the first.
+const rateLimit = (fallback: string) =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined ? fallback : v),
+    z.string().transform((value, ctx) => {
+      const match = /^(\d+)\/(\d+)([smh])$/.exec(value.trim());
+      if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+        ctx.addIssue({ code: "custom", message: `must be <count>/<window> such as ${fallback} (window in s, m or h), not "${value}"` });
+        return z.NEVER;
+      }
+      return { points: Number(match[1]), windowSeconds: Number(match[2]) * windowUnits[match[3] as keyof typeof windowUnits] };
+    }),
+  );
+
 // process-video's concurrency and retries are part of its definition, read when the
 // module loads; processingJobEnv() parses just these so `next build` needs nothing else.
 const processingJobFields = {
@@ -92,6 +108,14 @@ const schema = z
     RECONCILE_CRON: z.string().default("*/5 * * * *"),
     RECONCILE_STALL_MINUTES: int(30),
     RECONCILE_ORPHAN_GRACE_HOURS: int(24),
+
+    RATE_LIMIT_SIGN_IN: rateLimit("10/1m"),
+    RATE_LIMIT_UPLOADS: rateLimit("60/1h"),
+    RATE_LIMIT_IMPORTS: rateLimit("30/1h"),
+    RATE_LIMIT_WEBHOOK_ENDPOINTS: rateLimit("20/1h"),
+    RATE_LIMIT_RETRIES: rateLimit("30/1h"),
+    SSE_STREAMS_PER_USER: int(8),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((v, ctx) => {
     for (const { setting, message } of unsafeModeIssues(v)) ctx.addIssue({ code: "custom", path: [setting], message });

@@ -5,12 +5,20 @@ import { log } from "@/lib/log";
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
+  /** Sent as Retry-After (429, 503): when the client may try again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {
@@ -39,7 +47,8 @@ function describeZodError(error: ZodError): string {
 /** Turns anything a handler throws into the JSON error response of the API contract. */
 export function toErrorResponse(thrown: unknown): Response {
   if (thrown instanceof AppError) {
-    return Response.json(errorBody(thrown), { status: thrown.status });
+    const headers = thrown.retryAfterSeconds !== undefined ? { "Retry-After": String(thrown.retryAfterSeconds) } : undefined;
+    return Response.json(errorBody(thrown), { status: thrown.status, headers });
   }
   if (thrown instanceof ZodError) {
     const appError = new AppError("validation_failed", describeZodError(thrown), {

@@ -54,6 +54,8 @@ export function pollingEventStream(options: {
   signal: AbortSignal;
   timing?: Partial<StreamTiming>;
   poll: () => Promise<{ messages: StreamMessage[]; done: boolean }>;
+  /** Called once when the stream has ended, however it ended (frees the person's stream slot). */
+  onClose?: () => void;
 }): ReadableStream<Uint8Array> {
   const timing = { ...defaultStreamTiming, ...options.timing };
   const encoder = new TextEncoder();
@@ -95,6 +97,7 @@ export function pollingEventStream(options: {
         .finally(() => {
           options.signal.removeEventListener("abort", stop);
           stop();
+          options.onClose?.();
           if (!cancelled) controller.close();
         });
     },

@@ -16,13 +16,14 @@ const LOOKBACK_MS = 10_000;
  */
 export function streamProjectChanges(
   claims: UserClaims,
-  options: { since: Date; signal: AbortSignal; timing?: Partial<StreamTiming> },
+  options: { since: Date; signal: AbortSignal; timing?: Partial<StreamTiming>; onClose?: () => void },
 ): ReadableStream<Uint8Array> {
   let since = options.since;
   const sent = new Map<string, string>();
   return pollingEventStream({
     signal: options.signal,
     timing: options.timing,
+    onClose: options.onClose,
     poll: async () => {
       const rows = await asUser(claims, (tx) =>
         listProjectsChangedSince(tx, {

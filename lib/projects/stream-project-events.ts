@@ -24,13 +24,14 @@ function changeKey(row: ProjectRow, timelineId: number): string {
 export async function streamProjectEvents(
   claims: UserClaims,
   projectId: string,
-  options: { signal: AbortSignal; timing?: Partial<StreamTiming> },
+  options: { signal: AbortSignal; timing?: Partial<StreamTiming>; onClose?: () => void },
 ): Promise<ReadableStream<Uint8Array>> {
   await getProjectDetailsOrThrow(claims, projectId);
   let lastKey = "";
   return pollingEventStream({
     signal: options.signal,
     timing: options.timing,
+    onClose: options.onClose,
     poll: async () => {
       const state = await asUser(claims, async (tx) => {
         const row = await getProject(tx, { userId: claims.sub, projectId });

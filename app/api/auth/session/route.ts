@@ -5,12 +5,14 @@ import { sessionBody } from "@/lib/auth/schemas";
 import { verifyAccessToken } from "@/lib/auth/tokens";
 import { sessionCookie } from "@/lib/auth/session";
 import { signOut } from "@/lib/auth/sign-out";
+import { enforceSignInLimit } from "@/lib/rate-limit/sign-in-limit";
 
 // POST /api/auth/session — store a verified Supabase access token as the session cookie
 export const POST = withErrors(async (request) => {
   const { accessToken } = sessionBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const user = await verifyAccessToken(accessToken);
   if (!user) throw new AppError("unauthorized", "That sign-in is not valid or has expired.");
+  await enforceSignInLimit(request.headers, user.id);
   return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });
 });
 

@@ -4,6 +4,7 @@ import { asUser } from "@/lib/db/as-user";
 import { listEndpoints } from "@/lib/webhooks/endpoint-rows";
 import { registerEndpoint } from "@/lib/webhooks/register-endpoint";
 import { registerEndpointBody } from "@/lib/webhooks/schemas";
+import { enforceRateLimit } from "@/lib/rate-limit/enforce-rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -15,6 +16,7 @@ export const GET = withUser(async (_request, { claims }) => {
 
 // POST /api/webhooks/endpoints — register a URL; the signing secret is in this answer only
 export const POST = withUser(async (request, { claims }) => {
+  await enforceRateLimit("webhookEndpoints", claims.sub);
   const { url } = registerEndpointBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
   const { endpoint, secret } = await registerEndpoint(claims, { url });
   return Response.json({ endpoint, secret }, { status: 201 });

@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { POST as devLogin } from "@/app/api/auth/dev-login/route";
+import { POST as storeSession } from "@/app/api/auth/session/route";
+import { POST as createImport } from "@/app/api/imports/route";
+import { GET as projectEvents } from "@/app/api/projects/[id]/events/route";
+import { POST as retryProject } from "@/app/api/projects/[id]/retry/route";
+import { GET as projectChanges } from "@/app/api/projects/events/route";
+import { POST as createUpload } from "@/app/api/uploads/route";
+import { POST as registerEndpoint } from "@/app/api/webhooks/endpoints/route";
+import { db } from "@/lib/db/client";
+import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { callRoute } from "../../support/routes";
+import { createTestUser, type TestUser } from "../../support/users";
+import { insertProject } from "../projects/fixtures";
+
+// Each limit with a small window set through its setting: the requests up to the limit pass
+// the limiter (they answer whatever the route answers), the next one is 429 rate_limited with
+// Retry-After and a message, and once Retry-After has passed the route answers again. The
+// counters live in Postgres (rate_limits.counters), where every server instance reads them.
+
+const settings = {
+  RATE_LIMIT_SIGN_IN: "2/2s",
+  RATE_LIMIT_UPLOADS: "2/2s",
+  RATE_LIMIT_IMPORTS: "2/2s",
+  RATE_LIMIT_WEBHOOK_ENDPOINTS: "2/2s",
+  RATE_LIMIT_RETRIES: "2/2s",
+  SSE_STREAMS_PER_USER: "2",
+};
+
+beforeAll(() => setEnvForProcess(settings));
+
+afterAll(() => {
+  const environment = processEnvironment();
+  for (const key of [...Object.keys(settings), "TRUSTED_PROXY_HOPS"]) delete environment[key];
+  setEnvForProcess({});
+});
+
+type Result = Awaited<ReturnType<typeof callRoute>>;
+
+function expectRateLimited(result: Result, what: RegExp) {
+  expect(result.status).toBe(429);
+  expect(result.body.error.code).toBe("rate_limited");
+  expect(result.body.error.message).toMatch(what);
+  const retryAfter = Number(result.response.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(2);
+  expect(result.body.error.message).toContain(`Try again in ${retryAfter} second`);
+  return retryAfter;
+}
+
+const waitSeconds = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 100));
+
+/** Two requests pass, the third is refused, and after Retry-After one passes again. */
+async function provesLimitAndReset(send: () => Promise<Result>, passing: number, what: RegExp) {
+  expect((await send()).status).toBe(passing);
+  expect((await send()).status).toBe(passing);
+  const retryAfter = expectRateLimited(await send(), what);
+  await waitSeconds(retryAfter);
+  expect((await send()).status).toBe(passing);
+}
+
+describe("rate limits per person", () => {
+  let user: TestUser;
+
+  beforeAll(async () => {
+    user = await createTestUser("limited");
+  });
+
+  it("limits upload creation, and the next window is open again", async () => {
+    const person = await createTestUser("uploader");
+    const send = () =>
+      callRoute(createUpload, { method: "POST", headers: person.auth, body: { filename: "talk.mp4", size: 1000, contentType: "video/mp4" } });
+    await provesLimitAndReset(send, 201, /Too many new uploads: at most 2 per 2 seconds\./);
+  });
+
+  it("limits imports (refused requests count too), and the next window is open again", async () => {
+    const send = () => callRoute(createImport, { method: "POST", headers: user.auth, body: { url: "not a link" } });
+    await provesLimitAndReset(send, 422, /Too many imports/);
+  });
+
+  it("limits webhook registrations, and the next window is open again", async () => {
+    const send = () => callRoute(registerEndpoint, { method: "POST", headers: user.auth, body: { url: "ftp://nowhere" } });
+    await provesLimitAndReset(send, 422, /Too many webhook registrations/);
+  });
+
+  it("limits retries, and the next window is open again", async () => {
+    const projectId = await insertProject(user, { status: "ready" });
+    const send = () => callRoute(retryProject, { method: "POST", headers: user.auth, params: { id: projectId }, body: {} });
+    await provesLimitAndReset(send, 409, /Too many retries/);
+  });
+
+  it("counts each person on their own", async () => {
+    const first = await createTestUser("busy");
+    const second = await createTestUser("calm");
+    const send = (person: TestUser) => callRoute(createImport, { method: "POST", headers: person.auth, body: { url: "not a link" } });
+    await send(first);
+    await send(first);
+    expect((await send(first)).status).toBe(429);
+    expect((await send(second)).status).toBe(422);
+  });
+
+  it("keeps the counts in Postgres, so another server instance sees them", async () => {
+    const person = await createTestUser("instances");
+    const send = () => callRoute(createImport, { method: "POST", headers: person.auth, body: { url: "not a link" } });
+    await send();
+    await send();
+    // A fresh process has no limiter objects of its own; the count comes from the table.
+    delete (globalThis as { clipcrafterRateLimiters?: unknown }).clipcrafterRateLimiters;
+    expect((await send()).status).toBe(429);
+    const [row] = await db()`select points from rate_limits.counters where key = ${`imports:${person.id}`}`;
+    expect(row?.points).toBe(3);
+  });
+
+  it("keeps the counters out of reach of the Data API roles", async () => {
+    for (const role of ["anon", "authenticated"]) {
+      const error = await db()
+        .begin(async (tx) => {
+          await tx.unsafe(`set local role ${role}`);
+          await tx`select count(*) from rate_limits.counters`;
+        })
+        .catch((e: unknown) => e);
+      expect(String(error), role).toMatch(/permission denied/);
+    }
+  });
+});
+
+describe("rate limits on sign-in", () => {
+  it("limits local sign-in per account when no trusted proxy reports the address", async () => {
+    const email = `signin-${randomUUID()}@example.com`;
+    const send = () => callRoute(devLogin, { method: "POST", body: { email } });
+    await provesLimitAndReset(send, 200, /Too many sign-in attempts: at most 2 per 2 seconds\./);
+    // Another account is not held back, and an X-Forwarded-For the client wrote is ignored.
+    const other = await callRoute(devLogin, { method: "POST", body: { email: `other-${randomUUID()}@example.com` }, headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(other.status).toBe(200);
+  });
+
+  it("limits storing a session per account", async () => {
+    const person = await createTestUser("session");
+    const send = () => callRoute(storeSession, { method: "POST", body: { accessToken: person.token } });
+    await provesLimitAndReset(send, 200, /Too many sign-in attempts/);
+  });
+
+  it("behind a trusted proxy, limits sign-in per client address whatever the client prepends", async () => {
+    setEnvForProcess({ TRUSTED_PROXY_HOPS: "1" });
+    try {
+      const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+      const send = (spoofed: string) =>
+        callRoute(devLogin, {
+          method: "POST",
+          body: { email: `many-${randomUUID()}@example.com` },
+          headers: { "x-forwarded-for": `${spoofed}, ${address}` },
+        });
+      expect((await send("10.0.0.1")).status).toBe(200);
+      expect((await send("10.0.0.2")).status).toBe(200);
+      expectRateLimited(await send("10.0.0.3"), /Too many sign-in attempts/);
+      const elsewhere = await callRoute(devLogin, {
+        method: "POST",
+        body: { email: `elsewhere-${randomUUID()}@example.com` },
+        headers: { "x-forwarded-for": `${address}, 192.0.2.77` },
+      });
+      expect(elsewhere.status).toBe(200);
+    } finally {
+      delete processEnvironment().TRUSTED_PROXY_HOPS;
+      setEnvForProcess({});
+    }
+  });
+});
+
+describe("open live-update streams per person", () => {
+  function open(person: TestUser) {
+    const client = new AbortController();
+    const request = new Request("http://localhost:3000/api/projects/events", { headers: person.auth, signal: client.signal });
+    return { client, response: projectChanges(request, { params: Promise.resolve({}) }) };
+  }
+
+  async function asResult(response: Response): Promise<Result> {
+    const text = response.status === 200 ? "" : await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, response };
+  }
+
+  it("refuses a stream beyond SSE_STREAMS_PER_USER with 429, and closing one frees its slot", async () => {
+    const person = await createTestUser("streams");
+    const projectId = await insertProject(person, { status: "processing" });
+    const first = open(person);
+    expect((await first.response).status).toBe(200);
+    const second = new AbortController();
+    const secondResponse = await projectEvents(
+      new Request(`http://localhost:3000/api/projects/${projectId}/events`, { headers: person.auth, signal: second.signal }),
+      { params: Promise.resolve({ id: projectId }) },
+    );
+    expect(secondResponse.status).toBe(200);
+
+    const third = open(person);
+    const refused = await asResult(await third.response);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    expect(refused.body.error.message).toMatch(/already have 2 live update streams open/);
+    expect(Number(refused.response.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    // Someone else is not held back by this person's streams.
+    const stranger = await createTestUser("other-streams");
+    const theirs = open(stranger);
+    expect((await theirs.response).status).toBe(200);
+    theirs.client.abort();
+
+    second.abort();
+    await vi.waitFor(
+      async () => {
+        const again = open(person);
+        const response = await again.response;
+        if (response.status !== 200) {
+          await response.text();
+          throw new Error(`still ${response.status}`);
+        }
+        again.client.abort();
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    first.client.abort();
+  });
+
+  it("frees the slot when opening the stream fails (a project that is not theirs)", async () => {
+    const person = await createTestUser("stream-404");
+    for (let i = 0; i < 3; i++) {
+      const response = await projectEvents(
+        new Request(`http://localhost:3000/api/projects/${randomUUID()}/events`, { headers: person.auth }),
+        { params: Promise.resolve({ id: randomUUID() }) },
+      );
+      expect(response.status).toBe(404);
+    }
+  });
+});
