@@ -92,6 +92,10 @@ const schema = z
       .enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"])
       .default("veryfast"),
     FFMPEG_TIMEOUT_SECONDS: int(30 * 60),
+    // Bounds on one ffmpeg/ffprobe run over untrusted media (see lib/media/run-media-tool.ts).
+    FFMPEG_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    FFMPEG_MEMORY_LIMIT_MB: z.coerce.number().int().min(64).default(1024),
+    MEDIA_MAX_PIXELS: int(4096 * 2304),
     OUTPUT_MAX_BYTES: int(20 * 1024 * MiB),
     CLIP_COUNT: z.coerce.number().int().min(0).max(10).default(3),
     DELETE_ORIGINAL_AFTER_PROCESSING: bool,

@@ -52,15 +52,17 @@ export const processVideoFunction = inngest.createFunction(
       probeSource(db(), claim, { sourceKey: source.sourceKey, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
     );
 
-    const webMp4 = await step.run("make-web-mp4", () => makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media }));
+    const webMp4 = await step.run("make-web-mp4", () =>
+      makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+    );
 
     const clips = await step.run("select-clips", () =>
-      selectClips(db(), claim, { durationSeconds: media.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
+      selectClips(db(), claim, { durationSeconds: webMp4.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
     await step.run("make-thumbnail-and-clips", () =>
       makeThumbnailAndClips(db(), claim, {
         playbackKey: webMp4.key,
-        durationSeconds: media.durationSeconds,
+        durationSeconds: webMp4.durationSeconds,
         keyframes: webMp4.analysis.keyframes,
         clips,
       }),

@@ -1,3 +1,4 @@
+import { env } from "@/lib/env";
 import { createProgressParser, type ProgressUpdate } from "./ffmpeg-progress";
 import { FFMPEG_BASE_ARGS, inputArgs, outputLocation, secretsOf, type MediaInput } from "./media-input";
 import { runMediaTool } from "./run-media-tool";
@@ -38,21 +39,34 @@ export type FfmpegJob = FfmpegInput & {
   onStdout?: (chunk: Buffer) => void;
 };
 
+// Threads and pixels are bounded on every decoder, filter graph and encoder: ffmpeg's
+// default is a thread (and a frame in flight) per core for each of them, so the memory
+// a run needs grew with the machine. -max_pixels makes a decoder refuse a picture over the
+// cap before allocating it, including one that appears mid-stream after the first frames
+// ffprobe looked at.
 function openInput(input: FfmpegInput): string[] {
   const limits = [
     ...(input.seekSeconds !== undefined ? ["-ss", input.seekSeconds.toFixed(6)] : []),
     ...(input.durationSeconds !== undefined ? ["-t", input.durationSeconds.toFixed(6)] : []),
-    ...(input.oneFrame ? ["-threads", "1"] : []),
+    "-threads", input.oneFrame ? "1" : String(env().FFMPEG_THREADS),
+    "-max_pixels", String(env().MEDIA_MAX_PIXELS),
   ];
   return inputArgs(input.input, input.demuxers, limits);
 }
 
-const writeOutput = (output: FfmpegOutput) => [...output.args, "-fs", String(output.maxBytes), outputLocation(output.path)];
+const writeOutput = (output: FfmpegOutput) => [
+  ...output.args,
+  "-threads", String(env().FFMPEG_THREADS),
+  "-fs", String(output.maxBytes),
+  outputLocation(output.path),
+];
+
+const globalArgs = () => [...FFMPEG_BASE_ARGS, "-filter_threads", String(env().FFMPEG_THREADS)];
 
 /** Builds the full ffmpeg command line of a job (the benchmark runs the same one by hand). */
 export function ffmpegArgs(job: Omit<FfmpegJob, "timeoutMs" | "onStdout">): string[] {
   return [
-    ...FFMPEG_BASE_ARGS,
+    ...globalArgs(),
     ...(job.onProgress ? ["-progress", "pipe:1"] : []),
     "-nostats",
     ...openInput(job),
@@ -82,7 +96,7 @@ export async function runFfmpeg(job: FfmpegJob): Promise<{ elapsedMs: number }> 
 export async function runFfmpegMany(job: { inputs: FfmpegInput[]; outputs: FfmpegOutput[]; timeoutMs: number }): Promise<{ elapsedMs: number }> {
   const { elapsedMs } = await runMediaTool({
     tool: "ffmpeg",
-    args: [...FFMPEG_BASE_ARGS, "-nostats", ...job.inputs.flatMap(openInput), ...job.outputs.flatMap(writeOutput)],
+    args: [...globalArgs(), "-nostats", ...job.inputs.flatMap(openInput), ...job.outputs.flatMap(writeOutput)],
     timeoutMs: job.timeoutMs,
     outputs: job.outputs.map((o) => ({ path: o.path, maxBytes: o.maxBytes })),
     redact: job.inputs.flatMap((i) => secretsOf(i.input)),

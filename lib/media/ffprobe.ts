@@ -1,3 +1,4 @@
+import { env } from "@/lib/env";
 import { inputArgs, secretsOf, type MediaInput } from "./media-input";
 import { runMediaTool } from "./run-media-tool";
 
@@ -29,6 +30,12 @@ export type ProbeOutput = {
 
 const PROBE_STDOUT_LIMIT = 4 * 1024 * 1024;
 
+// ffprobe decodes a few frames to learn a stream's parameters, on a thread per core unless
+// told otherwise. It gets no -max_pixels: a decoder refusing the picture would erase the
+// size the container declares (ffprobe then reports 0×0), and that size is what the
+// pixel cap is checked against; the memory limit bounds that first decode instead.
+const probeThreads = () => ["-threads", String(env().FFMPEG_THREADS)];
+
 /** ffprobe's JSON description of a file's container and streams. */
 export async function probe(input: MediaInput, options: { demuxers: readonly string[]; timeoutMs: number }): Promise<ProbeOutput> {
   const { stdout } = await runMediaTool({
@@ -37,7 +44,7 @@ export async function probe(input: MediaInput, options: { demuxers: readonly str
       "-hide_banner",
       "-loglevel",
       "error",
-      ...inputArgs(input, options.demuxers),
+      ...inputArgs(input, options.demuxers, probeThreads()),
       "-print_format",
       "json",
       "-show_format",
@@ -60,7 +67,7 @@ export async function keyframeTimes(input: MediaInput, options: { demuxers: read
       "-hide_banner",
       "-loglevel",
       "error",
-      ...inputArgs(input, options.demuxers),
+      ...inputArgs(input, options.demuxers, probeThreads()),
       "-select_streams",
       "v:0",
       "-show_entries",

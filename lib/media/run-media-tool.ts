@@ -1,12 +1,22 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
+import { env } from "@/lib/env";
 import { ffmpegPath, ffprobePath } from "./binaries";
 
 // Every ffmpeg/ffprobe run goes through here: a wall-clock limit (SIGKILL, not a polite
 // request, because a hung demuxer does not read signals it is not waiting for), an
-// output size cap checked while the file grows, and a bounded stderr tail for errors.
+// output size cap checked while the file grows, a memory limit, and a bounded stderr
+// tail for errors.
+//
+// The memory limit is RLIMIT_DATA, set by `ulimit -d` in a /bin/sh that then execs the
+// tool (same pid, so the kill above still reaches it; sh is on every system ffmpeg runs
+// on, unlike prlimit). RLIMIT_DATA counts the heap and anonymous mappings, i.e. frames
+// and buffers, but not shared libraries or the address space glibc reserves per thread,
+// so it tracks what a run really uses (RLIMIT_AS would refuse ordinary runs first). An
+// allocation past it fails inside ffmpeg, which then stops with ENOMEM: a tiny file that
+// declares an enormous picture stops at the limit instead of taking the worker's memory.
 
-export type MediaToolFailure = "failed" | "timeout" | "output_too_large" | "not_started";
+export type MediaToolFailure = "failed" | "timeout" | "output_too_large" | "memory_limit" | "not_started";
 
 export class MediaToolError extends Error {
   constructor(
@@ -20,7 +30,9 @@ export class MediaToolError extends Error {
         ? `${tool} did not finish within its time limit`
         : failure === "output_too_large"
           ? `${tool} output exceeded its size limit`
-          : failure === "not_started"
+          : failure === "memory_limit"
+            ? `${tool} needed more memory than its limit allows`
+            : failure === "not_started"
             ? `${tool} could not be started: ${stderrTail}`
             : `${tool} exited with code ${exitCode}: ${stderrTail.trim().split("\n").slice(-3).join(" | ")}`,
     );
@@ -47,6 +59,37 @@ export type MediaToolResult = { stdout: string; stderrTail: string; elapsedMs: n
 const STDERR_TAIL_BYTES = 8 * 1024;
 const OUTPUT_POLL_MS = 250;
 
+// How ffmpeg, its libraries and x264 report an allocation refused by the limit: ENOMEM's
+// text, x264's own message, a frame buffer that could not be had, a codec whose threads
+// could not get their stacks (EAGAIN). A picture refused by -max_pixels also fails its
+// get_buffer(), but that is the pixel cap speaking, not memory.
+const OUT_OF_MEMORY =
+  /Cannot allocate memory|malloc of size \d+ failed|get_buffer\(\) failed|opening (de|en)coder.*Resource temporarily unavailable|out of memory/i;
+export const OVER_MAX_PIXELS = /exceeds specified max pixel count/;
+// Deaths by signal that come from memory: an unchecked allocation (SIGSEGV, SIGBUS, an
+// abort) or the kernel's OOM killer (SIGKILL; this module's own kills are recorded first).
+const MEMORY_SIGNALS = new Set(["SIGSEGV", "SIGBUS", "SIGABRT", "SIGKILL"]);
+// /bin/sh's exit codes when it cannot exec the tool.
+const EXEC_FAILED = new Set([126, 127]);
+
+function classifyExit(code: number | null, signal: NodeJS.Signals | null, stderr: string): MediaToolFailure | undefined {
+  if (code === 0 && !signal) return undefined;
+  if (signal && MEMORY_SIGNALS.has(signal)) return "memory_limit";
+  if (OUT_OF_MEMORY.test(stderr) && !OVER_MAX_PIXELS.test(stderr)) return "memory_limit";
+  if (code !== null && EXEC_FAILED.has(code)) return "not_started";
+  return "failed";
+}
+
+/** The command that runs `binary args` with its data segment limited to `limitBytes`. */
+export function withMemoryLimit(binary: string, args: string[], limitBytes: number): { command: string; args: string[] } {
+  const kib = Math.floor(limitBytes / 1024);
+  return { command: "/bin/sh", args: ["-c", `ulimit -d ${kib} && exec "$0" "$@"`, binary, ...args] };
+}
+
+export function memoryLimitBytes(): number {
+  return env().FFMPEG_MEMORY_LIMIT_MB * 1024 * 1024;
+}
+
 export function redactText(text: string, secrets: string[] = []): string {
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join("<source>");
@@ -57,7 +100,8 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
   const binary = run.tool === "ffmpeg" ? ffmpegPath() : ffprobePath();
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, run.args, { stdio: ["ignore", "pipe", "pipe"] });
+    const limited = withMemoryLimit(binary, run.args, memoryLimitBytes());
+    const child = spawn(limited.command, limited.args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     const stdoutChunks: Buffer[] = [];
     let stdoutBytes = 0;
@@ -96,13 +140,13 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
       failure ??= "not_started";
       stderr = error.message;
     });
-    child.on("close", async (code) => {
+    child.on("close", async (code, signal) => {
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       const stderrTail = redactText(stderr, run.redact);
       // ffmpeg's own -fs stops writing at the cap and exits 0: reaching it means truncated.
       if (!failure && (await oversized())) failure = "output_too_large";
-      if (!failure && code !== 0) failure = "failed";
+      failure ??= classifyExit(code, signal, stderr);
       if (failure) {
         reject(new MediaToolError(failure, run.tool, stderrTail, code));
         return;

@@ -137,8 +137,10 @@ export function formatDuration(seconds: number): string {
   return `${s} s`;
 }
 
+const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;
+
 /** Limits that protect the service and the plan: refused before any heavy work. */
-export function checkMediaLimits(media: MediaInfo, limits: { maxDurationSeconds: number; planName: string }): void {
+export function checkMediaLimits(media: MediaInfo, limits: { maxDurationSeconds: number; planName: string; maxPixels: number }): void {
   if (media.durationSeconds > limits.maxDurationSeconds) {
     throw new ProcessingError(
       "too_long",
@@ -155,6 +157,16 @@ export function checkMediaLimits(media: MediaInfo, limits: { maxDurationSeconds:
       { width, height },
     );
   }
+  // The memory a decoder needs grows with the picture's area, not its longest side: one
+  // 8192×8192 frame in a 200 KB file costs about 800 MB to decode and scale.
+  if (width * height > limits.maxPixels) {
+    throw new ProcessingError(
+      "dimensions_too_large",
+      `This video is ${width}×${height} pixels (${megapixels(width * height)} a frame); we accept pictures up to ` +
+        `${megapixels(limits.maxPixels)}. Export it at a smaller size (4K UHD is 8.3 megapixels) and upload it again.`,
+      { width, height, pixels: width * height, maxPixels: limits.maxPixels },
+    );
+  }
   if (media.streamCount > MAX_STREAMS) {
     throw new ProcessingError(
       "too_many_streams",
@@ -162,4 +174,26 @@ export function checkMediaLimits(media: MediaInfo, limits: { maxDurationSeconds:
       { streamCount: media.streamCount },
     );
   }
+}
+
+/** Container rounding (an audio frame, a last frame's length) a measured duration may differ by. */
+export const DURATION_TOLERANCE_SECONDS = 0.5;
+
+/**
+ * The plan's limit on the duration measured on the web MP4, made by an ffmpeg told to stop
+ * just past the limit: a source whose header understates its length ends here, with the
+ * same refusal as an honest one, instead of as a web MP4 longer than the plan allows.
+ */
+export function checkRealDuration(
+  measuredSeconds: number,
+  limits: { maxDurationSeconds: number; planName: string; headerSeconds: number },
+): void {
+  if (measuredSeconds <= limits.maxDurationSeconds + DURATION_TOLERANCE_SECONDS) return;
+  throw new ProcessingError(
+    "too_long",
+    `This video is longer than the ${limits.planName} plan allows (${formatDuration(limits.maxDurationSeconds)}): its file says it ` +
+      `lasts ${formatDuration(limits.headerSeconds)}, but it holds more than ${formatDuration(limits.maxDurationSeconds)} of video. ` +
+      "Trim it, or upgrade your plan.",
+    { headerSeconds: limits.headerSeconds, measuredSeconds, maxDurationSeconds: limits.maxDurationSeconds },
+  );
 }

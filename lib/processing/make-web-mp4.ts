@@ -1,19 +1,20 @@
 import path from "node:path";
 import type { Db } from "@/lib/db/client";
-import type { RunClaim } from "@/lib/db/queries/processing";
+import { saveMediaInfo, type RunClaim } from "@/lib/db/queries/processing";
 import { env } from "@/lib/env";
 import { fractionDone } from "@/lib/media/ffmpeg-progress";
 import { loudnessSamplesOutput } from "@/lib/media/loudness";
 import { runFfmpeg } from "@/lib/media/ffmpeg";
-import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
-import { MediaToolError } from "@/lib/media/run-media-tool";
+import { probe } from "@/lib/media/ffprobe";
+import { UPLOADED_VIDEO_DEMUXERS, WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
+import { MediaToolError, OVER_MAX_PIXELS } from "@/lib/media/run-media-tool";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { formatBytes } from "@/lib/billing/plans";
 import { outputKeys } from "@/lib/storage/keys";
-import { analyseWebMp4, type ClipAnalysis } from "./analyse-web-mp4";
-import { formatDuration, type MediaInfo } from "./describe-media";
+import { analyseWebMp4, ANALYSIS_TIMEOUT_MS, type ClipAnalysis } from "./analyse-web-mp4";
+import { checkRealDuration, describeMedia, DURATION_TOLERANCE_SECONDS, formatDuration, type MediaInfo } from "./describe-media";
 import { planWebMp4, webMp4OutputArgs, type WebMp4Plan } from "./plan-web-mp4";
-import { ProcessingError } from "./processing-error";
+import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures, stageProgress } from "./run-state";
 import { keepForLaterSteps, sweepStaleWorkspaces } from "./run-workspace";
 import { storedMedia, uploadFile } from "./stored-media";
@@ -23,6 +24,8 @@ export const WEB_MP4_FILE = "web.mp4";
 
 export type WebMp4 = {
   key: string;
+  /** Measured on the web MP4 itself: what later steps cut from, whatever the source's header said. */
+  durationSeconds: number;
   analysis: ClipAnalysis;
   method: WebMp4Plan["method"];
   width: number;
@@ -48,11 +51,40 @@ export function explainLimitFailure(error: unknown, what: string): unknown {
       `${what} would be larger than the ${formatBytes(env().OUTPUT_MAX_BYTES)} limit and was stopped.`,
     );
   }
+  if (error.failure === "memory_limit") {
+    return new ProcessingError(
+      "memory_limit",
+      `${what} needed more memory than the ${formatBytes(env().FFMPEG_MEMORY_LIMIT_MB * 1024 * 1024)} allowed for one video and was stopped. ` +
+        "The video may be damaged or use a very large picture; export it again at a common size (1080p or 4K) and upload that.",
+    );
+  }
+  if (error.failure === "failed" && OVER_MAX_PIXELS.test(error.stderrTail)) {
+    return new ProcessingError(
+      "dimensions_too_large",
+      `${what} was stopped: part of this video has a picture larger than the ${(env().MEDIA_MAX_PIXELS / 1e6).toFixed(1)} megapixels we accept. ` +
+        "Export it at a smaller size and upload it again.",
+    );
+  }
   return error;
 }
 
+/**
+ * How far past the plan's limit ffmpeg may read: a header can understate the duration, so
+ * ffmpeg is the one told where to stop, a little past the limit so that an input which
+ * goes on can be told from one that ends at the limit.
+ */
+export const DURATION_CAP_MARGIN_SECONDS = 1;
+
+export function webMp4DurationCap(maxDurationSeconds: number): number {
+  return maxDurationSeconds + DURATION_CAP_MARGIN_SECONDS;
+}
+
 /** Remux or transcode the stored source into the project's web MP4, reporting progress as ffmpeg goes. */
-export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: string; media: MediaInfo }): Promise<WebMp4> {
+export async function makeWebMp4(
+  db: Db,
+  claim: RunClaim,
+  params: { sourceKey: string; media: MediaInfo; maxDurationSeconds: number; planName: string },
+): Promise<WebMp4> {
   const plan = planWebMp4(params.media);
   const stage = plan.method;
   return recordingFailures(db, claim, stage, async () => {
@@ -75,6 +107,7 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
         ({ elapsedMs: ffmpegMs } = await runFfmpeg({
           input: await storedMedia(claim.userId, params.sourceKey),
           demuxers: UPLOADED_VIDEO_DEMUXERS,
+          durationSeconds: webMp4DurationCap(params.maxDurationSeconds),
           outputArgs: webMp4OutputArgs(plan, params.media, { preset: env().FFMPEG_PRESET }),
           outputPath: output,
           maxOutputBytes: env().OUTPUT_MAX_BYTES,
@@ -87,14 +120,20 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
       } finally {
         await progress.flush();
       }
+      // The plan's limit on what the web MP4 really holds, before anything is stored.
+      const durationSeconds = await measuredDuration(output);
+      checkRealDuration(durationSeconds, { ...params, headerSeconds: params.media.durationSeconds });
       const uploadStarted = performance.now();
       const [bytes, analysis] = await Promise.all([
         uploadFile(key, output, "video/mp4").then((size) => ({ size, uploadMs: performance.now() - uploadStarted })),
         analyseWebMp4(output, loudnessSamples),
       ]);
       await keepForLaterSteps(claim, WEB_MP4_FILE, output);
-      return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis };
+      return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis, durationSeconds };
     });
+    if (Math.abs(result.durationSeconds - params.media.durationSeconds) > DURATION_TOLERANCE_SECONDS) {
+      await correctDuration(db, claim, params.media, result.durationSeconds);
+    }
     const webMp4: WebMp4 = {
       key,
       method: plan.method,
@@ -107,10 +146,30 @@ export async function makeWebMp4(db: Db, claim: RunClaim, params: { sourceKey: s
       db,
       claim,
       stage,
-      `Web MP4 ready: ${plan.width}×${plan.height}, ${formatBytes(result.bytes)}, ${plan.method === "remux" ? "remuxed" : "transcoded"} in ${(result.ffmpegMs / 1000).toFixed(1)} s.`,
-      { method: plan.method, reasons: plan.reasons, bytes: result.bytes, ffmpegMs: Math.round(result.ffmpegMs), uploadMs: Math.round(result.uploadMs) },
+      `Web MP4 ready: ${plan.width}×${plan.height}, ${formatDuration(result.durationSeconds)}, ${formatBytes(result.bytes)}, ${plan.method === "remux" ? "remuxed" : "transcoded"} in ${(result.ffmpegMs / 1000).toFixed(1)} s.`,
+      { method: plan.method, reasons: plan.reasons, durationSeconds: result.durationSeconds, bytes: result.bytes, ffmpegMs: Math.round(result.ffmpegMs), uploadMs: Math.round(result.uploadMs) },
       { playbackKey: key },
     );
     return webMp4;
   });
+}
+
+async function measuredDuration(file: string): Promise<number> {
+  return describeMedia(await probe({ file }, { demuxers: WEB_MP4_DEMUXERS, timeoutMs: ANALYSIS_TIMEOUT_MS })).durationSeconds;
+}
+
+/** The project shows the duration the video has, not the one its source's header claimed. */
+async function correctDuration(db: Db, claim: RunClaim, media: MediaInfo, durationSeconds: number): Promise<void> {
+  const saved = await saveMediaInfo(db, {
+    ...claim,
+    media: {
+      durationSeconds,
+      width: media.video.displayWidth,
+      height: media.video.displayHeight,
+      videoCodec: media.video.codec,
+      audioCodec: media.audio?.codec ?? null,
+      details: { ...media, durationSeconds, headerDurationSeconds: media.durationSeconds },
+    },
+  });
+  if (!saved) throw new RunNoLongerHoldsProject(claim.projectId);
 }

@@ -1,9 +1,11 @@
 import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { saveMediaInfo, type RunClaim } from "@/lib/db/queries/processing";
 import { probe } from "@/lib/media/ffprobe";
 import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError } from "@/lib/media/run-media-tool";
 import { checkMediaLimits, describeMedia, formatDuration, type MediaInfo } from "./describe-media";
+import { explainLimitFailure } from "./make-web-mp4";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures } from "./run-state";
 import { storedMedia } from "./stored-media";
@@ -19,6 +21,7 @@ const STORAGE_TROUBLE =
 
 /** What ffprobe's refusal means for a person. Storage trouble is rethrown as is. */
 export function explainProbeFailure(error: MediaToolError): ProcessingError | MediaToolError {
+  if (error.failure === "memory_limit") return explainLimitFailure(error, "Reading this file") as ProcessingError;
   if (error.failure !== "failed") return error;
   const text = error.stderrTail;
   const refused = text.match(/\[(\w+) @ [^\]]*\] Format not on whitelist/);
@@ -69,7 +72,7 @@ export async function probeSource(
     } catch (error) {
       throw error instanceof MediaToolError ? explainProbeFailure(error) : error;
     }
-    checkMediaLimits(media, params);
+    checkMediaLimits(media, { ...params, maxPixels: env().MEDIA_MAX_PIXELS });
     const saved = await saveMediaInfo(db, {
       ...claim,
       media: {

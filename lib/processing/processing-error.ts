@@ -13,6 +13,7 @@ export type ProcessingErrorCode =
   | "too_many_streams"
   | "plan_limit_reached"
   | "output_too_large"
+  | "memory_limit"
   | "processing_timeout";
 
 export class ProcessingError extends Error {

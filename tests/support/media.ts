@@ -184,3 +184,55 @@ export async function localSegment(): Promise<{ file: string; bytes: Buffer }> {
   );
   return { file: path.join(await workDir(), "private-segment.ts"), bytes };
 }
+
+/**
+ * A Matroska file whose header understates its length: `seconds` of tiny frames (16×16 at
+ * 1 fps unless told otherwise, so 40 minutes is some 50 KB) with the Segment's Duration
+ * element rewritten to `headerSeconds`. ffprobe reports the header's duration; a demuxer
+ * still hands over every frame.
+ */
+export async function headerUnderstatesDurationMkv(o: {
+  seconds: number;
+  headerSeconds: number;
+  codec: "h264" | "mpeg4";
+  width?: number;
+  height?: number;
+  fps?: number;
+}): Promise<TestMedia> {
+  const key = name("understated", o);
+  const bytes = await cached(key, async () => {
+    const size = `${o.width ?? 16}x${o.height ?? 16}`;
+    const fps = o.fps ?? 1;
+    const codec = o.codec === "h264" ? ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"] : ["-c:v", "mpeg4", "-q:v", "10"];
+    const honest = await ffmpeg(
+      ["-f", "lavfi", "-i", `testsrc=size=${size}:rate=${fps}:duration=${o.seconds}`, ...codec, "-g", String(2 * fps), "-f", "matroska"],
+      `${key}.mkv`,
+    );
+    return withMatroskaDuration(honest, o.headerSeconds);
+  });
+  return { bytes, filename: "short-clip.mkv", contentType: "video/x-matroska" };
+}
+
+/** Rewrites the Segment Info Duration (EBML id 0x4489, an 8-byte float in TimestampScale units, 1 ms as ffmpeg writes it). */
+function withMatroskaDuration(file: Buffer, seconds: number): Buffer {
+  const at = file.indexOf(Buffer.from([0x44, 0x89, 0x88]));
+  if (at < 0) throw new Error("no 8-byte Duration element in the Matroska header");
+  const patched = Buffer.from(file);
+  patched.writeDoubleBE(seconds * 1000, at + 3);
+  return patched;
+}
+
+/**
+ * One flat-colour frame of width×height as PNG in Matroska: a few hundred KB that declares
+ * an enormous picture (8192×8192 is 67 megapixels, ~200 MB as RGB once decoded).
+ */
+export async function hugePictureMkv(o: { width: number; height: number }): Promise<TestMedia> {
+  const key = name("huge-picture", o);
+  const bytes = await cached(key, () =>
+    ffmpeg(
+      ["-f", "lavfi", "-i", `color=c=navy:size=${o.width}x${o.height}:rate=1:duration=1`, "-frames:v", "1", "-c:v", "png", "-f", "matroska"],
+      `${key}.mkv`,
+    ),
+  );
+  return { bytes, filename: "poster.mkv", contentType: "video/x-matroska" };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkMediaLimits, describeMedia, rotationOf } from "@/lib/processing/describe-media";
+import { checkMediaLimits, checkRealDuration, describeMedia, rotationOf } from "@/lib/processing/describe-media";
 import { ProcessingError } from "@/lib/processing/processing-error";
 import type { ProbeOutput } from "@/lib/media/ffprobe";
 
@@ -83,7 +83,7 @@ describe("reading ffprobe's description of a file", () => {
 });
 
 describe("limits checked before any heavy work", () => {
-  const limits = { maxDurationSeconds: 30 * 60, planName: "Free" };
+  const limits = { maxDurationSeconds: 30 * 60, planName: "Free", maxPixels: 4096 * 2304 };
 
   it("refuses a video longer than the plan allows, naming the plan and its limit", () => {
     const error = refusal(() => checkMediaLimits(describeMedia(probe([h264, aac], "2700")), limits));
@@ -98,6 +98,31 @@ describe("limits checked before any heavy work", () => {
     expect(error.message).toContain("10000×5000");
   });
 
+  it("refuses an 8192×8192 picture by its pixel count although no side is over 8192, naming both sizes in megapixels", () => {
+    const error = refusal(() => checkMediaLimits(describeMedia(probe([{ ...h264, width: 8192, height: 8192 }])), limits));
+    expect(error.code).toBe("dimensions_too_large");
+    expect(error.message).toContain("8192×8192 pixels (67.1 megapixels a frame)");
+    expect(error.message).toContain("up to 9.4 megapixels");
+    expect(error.details).toMatchObject({ pixels: 8192 * 8192, maxPixels: 4096 * 2304 });
+  });
+
+  it("accepts 4K UHD and 4096×2304 in either orientation, and refuses one pixel row more", () => {
+    for (const [width, height] of [[3840, 2160], [2160, 3840], [4096, 2304], [2304, 4096]] as const) {
+      expect(() => checkMediaLimits(describeMedia(probe([{ ...h264, width, height }])), limits)).not.toThrow();
+    }
+    expect(refusal(() => checkMediaLimits(describeMedia(probe([{ ...h264, width: 4096, height: 2305 }])), limits)).code).toBe(
+      "dimensions_too_large",
+    );
+  });
+
+  it("uses the configured pixel cap", () => {
+    const small = { ...limits, maxPixels: 1920 * 1080 };
+    expect(refusal(() => checkMediaLimits(describeMedia(probe([{ ...h264, width: 2560, height: 1440 }])), small)).code).toBe(
+      "dimensions_too_large",
+    );
+    expect(() => checkMediaLimits(describeMedia(probe([h264])), small)).not.toThrow();
+  });
+
   it("refuses an unreasonable number of streams", () => {
     const many = [h264, ...Array.from({ length: 40 }, (_, i) => ({ ...aac, index: i + 1 }))];
     const error = refusal(() => checkMediaLimits(describeMedia(probe(many)), limits));
@@ -107,5 +132,24 @@ describe("limits checked before any heavy work", () => {
 
   it("accepts an ordinary video", () => {
     expect(() => checkMediaLimits(describeMedia(probe([h264, aac])), limits)).not.toThrow();
+  });
+});
+
+describe("the plan's limit on the duration measured on the web MP4", () => {
+  const limits = { maxDurationSeconds: 30 * 60, planName: "Free", headerSeconds: 5 };
+
+  it("refuses a video that holds more than the plan allows although its header says 5 s, in the plan's words", () => {
+    const error = refusal(() => checkRealDuration(30 * 60 + 1, limits));
+    expect(error.code).toBe("too_long");
+    expect(error.message).toBe(
+      "This video is longer than the Free plan allows (30 min): its file says it lasts 5 s, but it holds more than 30 min of video. Trim it, or upgrade your plan.",
+    );
+    expect(error.details).toEqual({ headerSeconds: 5, measuredSeconds: 1801, maxDurationSeconds: 1800 });
+  });
+
+  it("accepts a video at the limit, with half a second for container rounding", () => {
+    expect(() => checkRealDuration(30 * 60, limits)).not.toThrow();
+    expect(() => checkRealDuration(30 * 60 + 0.5, limits)).not.toThrow();
+    expect(() => checkRealDuration(30 * 60 + 0.6, limits)).toThrow(/longer than the Free plan allows/);
   });
 });
