@@ -19,6 +19,7 @@ export type FilesystemStore = {
   copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: Metadata): Promise<Metadata>;
   deleteObject(bucket: string, key: string): Promise<void>;
   putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ size: number; md5: string }>;
+  putPart(bucket: string, uploadId: string, partNumber: string | number, content: Readable): Promise<{ size: number; md5: string }>;
 };
 
 type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
@@ -56,6 +57,7 @@ export function storeMultipartObjectsAsParts(store: FilesystemStore): void {
     }
   };
   const original = {
+    putPart: store.putPart.bind(store),
     getMetadata: store.getMetadata.bind(store),
     getObject: store.getObject.bind(store),
     putObject: store.putObject.bind(store),
@@ -121,6 +123,21 @@ export function storeMultipartObjectsAsParts(store: FilesystemStore): void {
       }
     }
     return original.copyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+  };
+
+  // s3rver writes a part for any upload id, creating a folder for an upload that was never
+  // started or was aborted (a PUT that arrives after a delete); S3 refuses it.
+  store.putPart = async (bucket, uploadId, partNumber, content) => {
+    const keyFile = path.join(store.getResourcePath(bucket, undefined, "uploads"), uploadId, "key");
+    if (!/^[0-9a-f]+$/.test(uploadId) || !(await stat(keyFile).catch(() => null))) {
+      content.resume();
+      throw new S3Error(
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        { UploadId: uploadId },
+      );
+    }
+    return original.putPart(bucket, uploadId, partNumber, content);
   };
 
   store.putObjectMultipart = async (bucket, uploadId, parts) => {

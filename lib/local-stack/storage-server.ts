@@ -1,6 +1,7 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import S3rver from "s3rver";
+import { listMultipartUploads, type KoaMiddleware } from "./list-multipart-uploads";
 import { storeMultipartObjectsAsParts, type FilesystemStore } from "./multipart-objects";
 
 export type LocalStorage = {
@@ -26,9 +27,6 @@ export function corsConfigurationXml(allowedOrigins: string[]): string {
   </CORSRule>
 </CORSConfiguration>`;
 }
-
-type KoaContext = { method: string; path: string; query: Record<string, unknown>; status: number; type: string; body: unknown };
-type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
 // s3rver answers AbortMultipartUpload (DELETE ?uploadId=…) with 405; R2 and S3 support it.
 // This gives the local server the same behaviour: the parts are dropped (204), or 404
@@ -77,7 +75,10 @@ export async function startLocalStorage(options: {
     ],
   });
   const store = (server as unknown as { store: FilesystemStore }).store;
-  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(abortMultipartUploads(store, options.bucket));
+  (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
+    abortMultipartUploads(store, options.bucket),
+    listMultipartUploads(store, options.bucket),
+  );
   storeMultipartObjectsAsParts(store);
   await server.run();
   // Node closes an idle keep-alive connection after 5 s; the S3 client may pick that very

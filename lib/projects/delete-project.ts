@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { deleteProject } from "@/lib/db/queries/projects";
 import { eventIds } from "@/inngest/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
+import { abortOpenMultipartUploads, listOpenMultipartUploadsOfProject } from "@/lib/uploads/abort-open-multipart-uploads";
 
 /**
  * Deletes a project now and leaves the rest to `project/deleted`: it cancels a running
@@ -13,7 +14,9 @@ import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox
  */
 export async function deleteProjectOrThrow(claims: UserClaims, projectId: string): Promise<void> {
   const userId = claims.sub;
+  let openMultipart: Awaited<ReturnType<typeof listOpenMultipartUploadsOfProject>> = [];
   const event = await db().begin(async (tx) => {
+    openMultipart = await listOpenMultipartUploadsOfProject(tx, { userId, projectId });
     const deleted = await deleteProject(tx, { userId, projectId });
     if (!deleted) return null;
     const event: OutboxEvent = {
@@ -26,5 +29,7 @@ export async function deleteProjectOrThrow(claims: UserClaims, projectId: string
     return event;
   });
   if (!event) throw notFound("That project");
+  // A delete during an upload: storage would keep its parts until its own lifecycle rule.
+  await abortOpenMultipartUploads(openMultipart);
   await deliverOutboxEvent(event);
 }
