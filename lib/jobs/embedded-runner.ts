@@ -38,6 +38,7 @@ type ActiveRun = { fn: AnyFunction; event: RunEvent; cancelled: boolean };
 
 const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ITERATIONS = 10_000;
+const FAILURE_HANDLER_ATTEMPTS = 8;
 
 function functionId(fn: AnyFunction): string {
   return fn.id();
@@ -190,7 +191,23 @@ export class EmbeddedRunner {
     const entry = { event };
     this.accepted.add(entry);
     try {
-      return await this.runInSlot(fn, event);
+      const outcome = await this.runInSlot(fn, event);
+      // Outside the concurrency slot: the failure handler's retries wait on whatever made
+      // the run fail (a database that is down), not on the next run.
+      if (outcome.status === "failed" && fn["onFailureFn"]) {
+        const failureEvent: RunEvent = {
+          name: "inngest/function.failed",
+          id: randomUUID(),
+          ts: Date.now(),
+          data: { error: outcome.error, event, function_id: functionId(fn), run_id: outcome.runId },
+        };
+        const handled = await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, cancelled: false });
+        if (handled.status === "failed") {
+          log.error("embedded_failure_handler_failed", { functionId: outcome.functionId, runId: outcome.runId, error: handled.error.message });
+        }
+      }
+      this.options.onOutcome?.(outcome);
+      return outcome;
     } finally {
       this.accepted.delete(entry);
     }
@@ -202,16 +219,6 @@ export class EmbeddedRunner {
     this.active.add(active);
     try {
       const outcome = await this.execute(fn, event, "main", active);
-      if (outcome.status === "failed" && fn["onFailureFn"]) {
-        const failureEvent: RunEvent = {
-          name: "inngest/function.failed",
-          id: randomUUID(),
-          ts: Date.now(),
-          data: { error: outcome.error, event, function_id: functionId(fn), run_id: outcome.runId },
-        };
-        await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, cancelled: false });
-      }
-      this.options.onOutcome?.(outcome);
       log[outcome.status === "failed" ? "warn" : "info"]("embedded_run_finished", {
         functionId: outcome.functionId,
         runId: outcome.runId,
@@ -235,7 +242,10 @@ export class EmbeddedRunner {
     const runId = randomUUID();
     const id = functionId(fn);
     const retries = (fn.opts as { retries?: number }).retries ?? 3;
-    const maxAttempts = handlerKind === "failure" ? 1 : retries + 1;
+    // A failure handler records how the run ended; like Inngest, keep trying it (about two
+    // minutes with the default delays), so an outage that failed the run does not also
+    // leave the outcome unrecorded.
+    const maxAttempts = handlerKind === "failure" ? FAILURE_HANDLER_ATTEMPTS : retries + 1;
     const stepState: Record<string, StepEntry> = {};
     const completionOrder: string[] = [];
     let attempt = 0;

@@ -208,6 +208,28 @@ describe("embedded job mode", () => {
     expect(failureHandled).toBe(false);
   });
 
+  it("retries a failure handler that fails (the database that failed the run is still down) until it records the outcome", async () => {
+    let handlerCalls = 0;
+    const fn = inngest.createFunction(
+      {
+        id: "test-failure-handler-retried",
+        retries: 0,
+        triggers: [{ event: "test/outage" }],
+        onFailure: () => {
+          handlerCalls++;
+          if (handlerCalls < 3) throw new Error("connect ECONNREFUSED");
+        },
+      },
+      async () => {
+        throw new NonRetriableError("the database went away");
+      },
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const [run] = runner.send([{ name: "test/outage", data: {} }]).runs;
+    expect((await run)?.status).toBe("failed");
+    expect(handlerCalls).toBe(3);
+  });
+
   it("holds a run from the moment its event is handed over until it ends, waiting for a concurrency slot included", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
