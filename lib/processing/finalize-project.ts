@@ -1,7 +1,9 @@
 import type { Db, Sql } from "@/lib/db/client";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { deleteClipsFrom, getProcessingProject, markProjectReady, recordUsage, type RunClaim } from "@/lib/db/queries/processing";
+import { forgetSharedOutputs, listProjectSharedIdsFrom } from "@/lib/db/queries/stored-keys";
 import { addTimelineEvent } from "@/lib/projects/timeline";
+import { sharedKeys } from "@/lib/storage/keys";
 import { deleteOwnedObjects } from "@/lib/storage/objects";
 import { RunNoLongerHoldsProject } from "./processing-error";
 import { removeRunWorkspace } from "./run-workspace";
@@ -26,7 +28,10 @@ export async function finalizeProject(
 ): Promise<Finalized> {
   return recordingFailures(db, claim, "finalize", async () => {
     const current = await getProcessingProject(db, claim);
-    if (current?.status === "ready" && current.processingRunId === claim.runId) return { ready: true, usageCounted: false };
+    if (current?.status === "ready" && current.processingRunId === claim.runId) {
+      await removeStaleSharedClips(db, claim, params.clips.length);
+      return { ready: true, usageCounted: false };
+    }
     if (params.clips.length > 0) {
       await completeStage(db, claim, "clips", `Highlight clips (loudest moments, cut at scene boundaries): ${params.clips.map(clipSpan).join(", ")}.`, {
         clips: params.clips,
@@ -50,8 +55,22 @@ export async function finalizeProject(
     // The transition wrote its webhook notification in the transaction; send it now.
     await sendStatusChangeEvents(claim.projectId);
     await removeRunWorkspace(claim);
+    await removeStaleSharedClips(db, claim, params.clips.length);
     return finalized;
   });
+}
+
+/**
+ * The shared files of clips an earlier run made beyond this run's (their rows went with the
+ * transition to ready). Only once the project is ready by this run, so no later run's files
+ * are touched; files first, then their ids, so a retry after a storage failure finds them.
+ */
+async function removeStaleSharedClips(db: Db, claim: RunClaim, clipCount: number): Promise<void> {
+  const beyond = { projectId: claim.projectId, userId: claim.userId, fromPosition: clipCount + 1 };
+  const ids = await listProjectSharedIdsFrom(db, beyond);
+  if (ids.length === 0) return;
+  await deleteOwnedObjects(claim.userId, ids.flatMap((id) => [sharedKeys.clip(id), sharedKeys.thumbnail(id)]), "clips beyond this run's");
+  await forgetSharedOutputs(db, beyond);
 }
 
 /** With DELETE_ORIGINAL_AFTER_PROCESSING: the upload is removed once the web MP4 exists. */

@@ -282,6 +282,30 @@ describe("a processed project's shared clips, then its deletion", () => {
   });
 });
 
+describe("a run that makes fewer clips than the one before", () => {
+  afterAll(() => setEnvForProcess({ CLIP_COUNT: "3" }));
+
+  it("removes the shared files of the clips beyond its own, and forgets their ids", async () => {
+    const media = await h264AacMp4({ seconds: 34, width: 160, height: 120, keyframeSeconds: 2, loud: [12, 26] });
+    const { projectId } = await queuedProject(owner.id, media);
+    expect((await testEngine(projectId, owner.id).execute()).error).toBeUndefined();
+    const before = await clipRows(projectId);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+
+    setEnvForProcess({ CLIP_COUNT: "1" });
+    await db()`update projects set status = 'queued' where id = ${projectId}`;
+    expect((await testEngine(projectId, owner.id, `process-${projectId}-fewer`).execute()).error).toBeUndefined();
+
+    const after = await clipRows(projectId);
+    expect(after.map((c) => c.key)).toEqual([before[0]!.key]);
+    const dropped = before.slice(1).flatMap((c) => [c.key, c.thumbnailKey]);
+    expect(await stillStored(dropped)).toEqual(dropped.map(() => false));
+    expect(await stillStored([after[0]!.key, after[0]!.thumbnailKey])).toEqual([true, true]);
+    const ids = await db()<{ position: number }[]>`select position from shared_outputs where project_id = ${projectId}`;
+    expect(ids.map((r) => r.position)).toEqual([1]);
+  });
+});
+
 describe("the deletion record", () => {
   it("is written by the database with the keys the project held, and is not readable by people", async () => {
     const ownUpload = await store(`uploads/${owner.id}/${randomUUID()}/record.mp4`);

@@ -47,8 +47,24 @@ export async function listProjectSharedIds(db: Db, params: { userId: string; pro
   return rows.map((r) => r.id);
 }
 
-export async function forgetSharedOutputs(db: Db, params: { userId: string; projectId: string }): Promise<void> {
-  await db`delete from shared_outputs where user_id = ${params.userId} and project_id = ${params.projectId}`;
+/** Shared-output ids of the project's clip positions from `fromPosition` on (all of them when omitted). */
+export async function listProjectSharedIdsFrom(
+  db: Db,
+  params: { userId: string; projectId: string; fromPosition: number },
+): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id from shared_outputs
+    where user_id = ${params.userId} and project_id = ${params.projectId} and position >= ${params.fromPosition}`;
+  return rows.map((r) => r.id);
+}
+
+export async function forgetSharedOutputs(
+  db: Db,
+  params: { userId: string; projectId: string; fromPosition?: number },
+): Promise<void> {
+  await db`
+    delete from shared_outputs
+    where user_id = ${params.userId} and project_id = ${params.projectId} and position >= ${params.fromPosition ?? 0}`;
 }
 
 export type DeletedProjectObjects = { id: number; userId: string; keys: string[] };
