@@ -1,6 +1,6 @@
 // `npm run dev`: the app with its whole local stack, from a fresh clone.
-// Embedded Postgres and an S3-protocol server (data under .clipcrafter/, reused between
-// runs), migrations, the Inngest Dev Server when its binary is installed (embedded job
+// Embedded Postgres and an S3-protocol server (data under .clipcrafter/ or
+// CLIPCRAFTER_DATA_DIR, reused between runs), migrations, the Inngest Dev Server when its binary is installed (embedded job
 // mode otherwise), then `next dev`. Ctrl-C stops everything. Settings from .env/.env.local
 // override the local defaults (e.g. a DATABASE_URL skips the embedded Postgres).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -9,16 +9,19 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseEnv } from "@/lib/env";
-import { localStackDefaults, readSettings } from "@/lib/local-stack/settings";
+import { localDataDir, localStackDefaults, readSettings } from "@/lib/local-stack/settings";
 import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
 import { startLocalStorage, type LocalStorage } from "@/lib/local-stack/storage-server";
 import { assertPortFree } from "@/lib/local-stack/ports";
 import { startNextApp, type NextApp } from "@/lib/local-stack/next-app";
 import { createSql } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import { inspectMediaTools } from "@/lib/media/inspect-media-tools";
 
 const root = process.cwd();
-const dataDir = localStackDefaults.dataDir;
+const settings = readSettings();
+const dataDir = localDataDir(settings);
+const shownDataDir = path.relative(root, dataDir).startsWith("..") ? dataDir : path.relative(root, dataDir);
 
 async function localSecrets(): Promise<{ jwtSecret: string }> {
   const file = path.join(dataDir, "secrets.json");
@@ -41,8 +44,16 @@ const step = (message: string) => console.log(`  ${message}`);
 const stops: (() => Promise<unknown>)[] = [];
 let next: NextApp | undefined;
 let inngestDev: ChildProcess | undefined;
+let stopping: Promise<never> | undefined;
 
-async function shutdown(code: number): Promise<never> {
+// Ctrl-C reaches every process of the terminal's group, and stopping next makes it exit
+// too: the first of these starts the one shutdown, the others wait for it.
+function shutdown(code: number): Promise<never> {
+  stopping ??= stopEverything(code);
+  return stopping;
+}
+
+async function stopEverything(code: number): Promise<never> {
   console.log("\nClipCrafter: stopping…");
   await next?.stop();
   inngestDev?.kill("SIGTERM");
@@ -51,7 +62,6 @@ async function shutdown(code: number): Promise<never> {
 }
 
 async function main() {
-  const settings = readSettings();
   const appPort = Number(settings.PORT ?? localStackDefaults.appPort);
   const postgresPort = Number(settings.POSTGRES_PORT ?? localStackDefaults.postgresPort);
   const storagePort = Number(settings.STORAGE_PORT ?? localStackDefaults.storagePort);
@@ -68,7 +78,7 @@ async function main() {
     const pg: LocalPostgres = await startLocalPostgres({ dataDir: path.join(dataDir, "postgres"), port: postgresPort });
     stops.push(pg.stop);
     local.DATABASE_URL = pg.url;
-    step(`Postgres     ${pg.url}  (embedded, data in .clipcrafter/postgres)`);
+    step(`Postgres     ${pg.url}  (embedded, data in ${path.join(shownDataDir, "postgres")})`);
   } else {
     step("Postgres     DATABASE_URL from your settings");
   }
@@ -93,7 +103,7 @@ async function main() {
       R2_BUCKET: storage.bucket,
       R2_FORCE_PATH_STYLE: "true",
     });
-    step(`Storage      ${storage.endpoint}/${storage.bucket}  (S3-compatible, data in .clipcrafter/storage)`);
+    step(`Storage      ${storage.endpoint}/${storage.bucket}  (S3-compatible, data in ${path.join(shownDataDir, "storage")})`);
   } else {
     step(`Storage      ${settings.R2_ENDPOINT} (from your settings)`);
   }
@@ -122,6 +132,11 @@ async function main() {
       "Jobs         embedded mode: the Inngest Dev Server is not installed (inngest-cli could not fetch its binary), so functions run in-process",
     );
   }
+
+  // Missing tools do not stop the start (sign-in and the pages work without them), but
+  // they are named here, with what to install, instead of in every upload's failure.
+  const media = await inspectMediaTools();
+  step(media.ready ? `Media        ${media.summary}` : `Media        NOT READY: ${media.summary}`);
 
   const appEnv = { ...settings, ...local, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1" };
   parseEnv(appEnv); // fails here, naming the setting, rather than on the first request

@@ -1,4 +1,5 @@
-// `npm run doctor`: checks the configured deployment — storage (credentials, bucket,
+// `npm run doctor`: checks the configured deployment — ffmpeg/ffprobe on this machine
+// (version, the encoders the pipeline uses, what to install when missing), storage (credentials, bucket,
 // presign + PUT + HEAD + delete, CORS for PUT from the app's origin with ETag exposed,
 // the lifecycle rule), the database (migrations applied), Inngest and Stripe, and that
 // sign-in and the jobs endpoint are safe for where the app is served — one
@@ -11,6 +12,7 @@ import { checkDatabase } from "@/lib/doctor/check-database";
 import { checkInngest } from "@/lib/doctor/check-inngest";
 import { checkAccess } from "@/lib/doctor/check-access";
 import { checkStripe } from "@/lib/doctor/check-stripe";
+import { checkMedia } from "@/lib/doctor/check-media";
 import type { CheckResult } from "@/lib/doctor/types";
 
 const symbols = { pass: "PASS", warn: "WARN", fail: "FAIL" } as const;
@@ -19,6 +21,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
   const e = env();
   return [
     checkAccess(e),
+    await checkMedia(),
     ...(await checkStorage(e.APP_URL)),
     await checkDatabase(e.DATABASE_URL),
     await checkInngest(e),

@@ -12,6 +12,15 @@ export const localStackDefaults = {
   dataDir: path.join(process.cwd(), ".clipcrafter"),
 } as const;
 
+/**
+ * Where `npm run dev` keeps the local stack's data (Postgres, storage, the local signing
+ * secret): CLIPCRAFTER_DATA_DIR, else .clipcrafter/ in the project. A test can start a
+ * second, throwaway stack beside a developer's without touching their data.
+ */
+export function localDataDir(settings: Record<string, string | undefined>): string {
+  return settings.CLIPCRAFTER_DATA_DIR ? path.resolve(settings.CLIPCRAFTER_DATA_DIR) : localStackDefaults.dataDir;
+}
+
 /** Settings from .env and .env.local, overridden by the process environment. */
 export function readSettings(): Record<string, string | undefined> {
   const fromFiles: Record<string, string> = {};
@@ -40,7 +49,7 @@ export function localStackSettings(settings: Record<string, string | undefined>)
   }
   if (!settings.SUPABASE_URL && !settings.AUTH_MODE) out.AUTH_MODE = "local";
   if (!settings.SUPABASE_URL && !settings.SUPABASE_JWT_SECRET) {
-    const file = path.join(localStackDefaults.dataDir, "secrets.json");
+    const file = path.join(localDataDir(settings), "secrets.json");
     if (existsSync(file)) out.SUPABASE_JWT_SECRET = JSON.parse(readFileSync(file, "utf8")).jwtSecret;
   }
   return out;

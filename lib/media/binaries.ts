@@ -6,6 +6,11 @@ import { processEnvironment } from "@/lib/env";
 // else the binaries shipped in the optional @ffmpeg-installer/@ffprobe-installer packages.
 const require = createRequire(import.meta.url);
 
+export type MediaTool = "ffmpeg" | "ffprobe";
+
+/** Where a media tool was looked up; `path` is undefined when nothing was found. */
+export type MediaToolLocation = { tool: MediaTool; path: string | undefined; from: string };
+
 function fromPackage(name: string): string | undefined {
   try {
     const pkg = require(name) as { path?: string };
@@ -24,10 +29,26 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
+const settingOf = { ffmpeg: "FFMPEG_PATH", ffprobe: "FFPROBE_PATH" } as const;
+const packageOf = { ffmpeg: "@ffmpeg-installer/ffmpeg", ffprobe: "@ffprobe-installer/ffprobe" } as const;
+
+export function locateMediaTool(tool: MediaTool): MediaToolLocation {
+  const setting = settingOf[tool];
+  const explicit = processEnvironment()[setting];
+  // An explicit setting is used as given, existing or not: a wrong one is reported, never
+  // silently replaced by another binary.
+  if (explicit) return { tool, path: explicit, from: setting };
+  const system = onPath(tool);
+  if (system) return { tool, path: system, from: "PATH" };
+  const shipped = fromPackage(packageOf[tool]);
+  if (shipped) return { tool, path: shipped, from: packageOf[tool] };
+  return { tool, path: undefined, from: `PATH, ${setting} and ${packageOf[tool]}` };
+}
+
 export function ffmpegPath(): string {
-  return processEnvironment().FFMPEG_PATH || onPath("ffmpeg") || fromPackage("@ffmpeg-installer/ffmpeg") || "ffmpeg";
+  return locateMediaTool("ffmpeg").path ?? "ffmpeg";
 }
 
 export function ffprobePath(): string {
-  return processEnvironment().FFPROBE_PATH || onPath("ffprobe") || fromPackage("@ffprobe-installer/ffprobe") || "ffprobe";
+  return locateMediaTool("ffprobe").path ?? "ffprobe";
 }

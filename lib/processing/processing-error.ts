@@ -14,7 +14,8 @@ export type ProcessingErrorCode =
   | "plan_limit_reached"
   | "output_too_large"
   | "memory_limit"
-  | "processing_timeout";
+  | "processing_timeout"
+  | "media_tools_unavailable";
 
 export class ProcessingError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { addTimelineEvent } from "@/lib/projects/timeline";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
 import { deleteProjectOutputs } from "@/lib/storage/objects";
+import { explainUnavailableTool } from "./explain-unavailable-tool";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { removeRunWorkspace } from "./run-workspace";
 import { createProgressReporter, type ProgressReporter } from "./progress-reporter";
@@ -88,7 +89,8 @@ export async function recordingFailures<T>(
 ): Promise<T> {
   try {
     return await work();
-  } catch (error) {
+  } catch (thrown) {
+    const error = explainUnavailableTool(thrown, { projectId: claim.projectId, stage });
     if (error instanceof ProcessingError || error instanceof RunNoLongerHoldsProject) await removeRunWorkspace(claim);
     if (error instanceof ProcessingError) {
       const failure = { code: error.code, message: error.message, data: { stage, ...error.details } };
