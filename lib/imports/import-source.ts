@@ -30,6 +30,13 @@ export async function checkImportProject(
   return { pending: true };
 }
 
+async function isOwnersImport(db: Db, ref: ImportRef & { url: string }): Promise<boolean> {
+  const rows = await db`
+    select 1 from projects
+    where id = ${ref.projectId} and user_id = ${ref.userId} and source_type = 'url' and source_url = ${ref.url}`;
+  return rows.length > 0;
+}
+
 /**
  * Records a failure the person must act on (a refused link, a web page, too large, not a
  * video) on the project and stops the run: retrying would fail the same way.
@@ -112,7 +119,11 @@ export async function verifyAndQueueImport(
 
 /** onFailure: the retries ran out on a transient problem (network, storage). */
 export async function recordImportFailure(db: Db, ref: ImportRef & { url?: string }, error: { message?: string }): Promise<void> {
-  if (ref.url) await deleteObject(importedSourceKey(ref.userId, ref.projectId, ref.url)).catch(() => {});
+  // The key is built from the event's ids: delete it only when the database agrees that
+  // this person's project imports this link.
+  if (ref.url && (await isOwnersImport(db, { ...ref, url: ref.url }))) {
+    await deleteObject(importedSourceKey(ref.userId, ref.projectId, ref.url)).catch(() => {});
+  }
   await failProject(db, {
     ...ref,
     code: "download_failed",
