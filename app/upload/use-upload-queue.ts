@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi } from "@/lib/api-client/uploads";
 import { parseEntries, ResumeStore, type StoredUpload } from "@/lib/upload-client/resume-store";
 import { TransferRate } from "@/lib/upload-client/transfer-rate";
-import { PARALLEL_STORAGE_REQUESTS, UploadBridge } from "@/lib/upload-client/upload-bridge";
+import { PARALLEL_PART_UPLOADS, PART_RETRY_DELAYS_MS, UploadBridge } from "@/lib/upload-client/upload-bridge";
 
 export const acceptedVideoTypes = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", "video/*"];
 
@@ -59,15 +59,16 @@ function extras(state: Record<string, Extra>, action: Action): Record<string, Ex
 
 const RATE_UPDATE_MS = 250;
 
-/** What a person reads when an upload stops: the server's reason, or what to do about the network. */
+/** What a person reads when an upload stops: the server's reason, or what to do about the network or storage. */
 function describeUploadError(error: unknown): string {
   if (error instanceof ApiError) return error.message;
-  const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : String(error);
-  if (name === "S3NetworkError" || /network/i.test(message)) {
+  // The S3 plugin's failed PUTs carry the request as `source`: status 0 is a dropped connection.
+  const status = (error as { source?: { status?: unknown } } | null)?.source?.status;
+  if (status === 0 || /network|unknown error/i.test(message)) {
     return "The connection to storage dropped. Retry to continue from the parts already stored.";
   }
-  if (name === "S3ServiceError") return `Storage refused the upload (${message}). Retry, or remove the file and add it again.`;
+  if (typeof status === "number" && status >= 300) return `Storage refused the upload (HTTP ${status}). Retry, or remove the file and add it again.`;
   return message || "The upload stopped. Retry to continue.";
 }
 
@@ -247,12 +248,19 @@ function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body
     autoProceed: true,
     restrictions: { allowedFileTypes: acceptedVideoTypes, maxFileSize: maxFileBytes },
   });
+  // The plugin's multipart uploader sends up to `limit` part PUTs of one file at once and
+  // retries each failed one after the given delays; every other step is a call to our API.
   uppy.use(AwsS3, {
-    signRequest: bridge.signRequest,
     shouldUseMultipart: (file) => bridge.planFor(file.id)?.method === "multipart",
     getChunkSize: ({ size }) => bridge.partSizeFor(size) ?? size,
-    generateObjectKey: (file) => bridge.keyFor(file.id),
-    limit: PARALLEL_STORAGE_REQUESTS,
+    getUploadParameters: bridge.getUploadParameters,
+    createMultipartUpload: bridge.createMultipartUpload,
+    listParts: bridge.listParts,
+    signPart: bridge.signPart,
+    completeMultipartUpload: bridge.completeMultipartUpload,
+    abortMultipartUpload: bridge.abortMultipartUpload,
+    limit: PARALLEL_PART_UPLOADS,
+    retryDelays: PART_RETRY_DELAYS_MS,
   });
   // Runs before the plugin on every upload and retry: the server records the upload (or
   // a reload's unfinished one is found again) before a byte moves.
@@ -264,7 +272,13 @@ function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body
         const plan = await bridge.prepare({ id, name: file.name ?? "video", size: file.size ?? file.data.size, type: file.type, data: file.data });
         // A multipart upload always starts the plugin's resume path: the server created it,
         // and its parts manifest says which parts remain.
-        if (plan?.method === "multipart") uppy.setFileState(id, { s3Multipart: { uploadId: plan.uploadId, key: plan.key } });
+        if (plan?.method === "multipart") {
+          // The plugin's own per-file state (it declares no type for it).
+          const restore: Partial<UppyFile<Meta, Body>> & { s3Multipart: { uploadId: string; key: string } } = {
+            s3Multipart: { uploadId: plan.uploadId, key: plan.key },
+          };
+          uppy.setFileState(id, restore);
+        }
       }),
     );
   });

@@ -1,16 +1,17 @@
-import type { PresignableRequest, PresignedResponse } from "./s3-request-types";
+import type { AwsS3Part, AwsS3UploadParameters } from "@uppy/aws-s3";
 import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi, type CompletedUpload, type UploadStatus } from "@/lib/api-client/uploads";
 import { PartRecorder } from "./part-recorder";
-import { completeReply, emptyReply, listPartsReply } from "./storage-replies";
 import { fileFingerprint, ResumeStore, type StoredUpload } from "./resume-store";
 
-// Connects Uppy's S3 plugin to the Uploads API. Before Uppy sends a byte, `prepare` asks
-// the server for the upload (or finds the one a reload cut off, by the file's
-// fingerprint); `signRequest` then hands the plugin the server's presigned URLs (the first
-// ones came with the upload, more are signed in batches), stored parts go to the server's
-// manifest every few seconds (PartRecorder), and the control calls the server owns are
-// answered here (see storage-replies.ts). `complete` asks the server to finish and verify.
+// Connects Uppy's S3 plugin (@uppy/aws-s3 5.x, whose per-operation callbacks this class
+// provides) to the Uploads API. Before Uppy sends a byte, `prepare` asks the server for the
+// upload (or finds the one a reload cut off, by the file's fingerprint); the plugin then
+// asks for each part's URL (`signPart`: the first ones came with the upload, more are
+// signed in batches) and for the parts already stored (`listParts`: the server's
+// manifest), and PUTs the parts to storage itself, several at once. Stored parts go to the
+// server's manifest every few seconds (PartRecorder); `complete` asks the server to finish
+// and verify.
 
 export type UploadPlan = {
   uploadId: string;
@@ -28,15 +29,21 @@ export type UploadPlan = {
 
 export type LocalFile = { id: string; name: string; size: number; type: string; data: Blob };
 
-const UNPREPARED_PREFIX = "unprepared:";
-
 /** Part URLs signed per request, beyond those the upload came with: a round trip per 32 parts. */
 export const PART_URL_BATCH = 32;
 /**
- * PUTs to storage in flight at once, across the queue: a browser's HTTP/1.1 connection limit
- * per origin (storage is its own origin, so the app's API calls do not wait behind them).
+ * Requests the S3 plugin keeps in flight at once, across the queue: in practice the part
+ * PUTs of one large file (signing a part is answered from the batch cache at once). Six is
+ * a browser's HTTP/1.1 connection limit per origin; storage is its own origin, so the
+ * app's API calls do not wait behind the parts.
  */
-export const PARALLEL_STORAGE_REQUESTS = 6;
+export const PARALLEL_PART_UPLOADS = 6;
+/**
+ * Waits before each new attempt of a failed part PUT (a 5xx, a dropped connection or a
+ * 429 from storage); when they run out the upload stops with Retry offered, which resumes
+ * from the parts already stored.
+ */
+export const PART_RETRY_DELAYS_MS = [500, 1_000, 3_000, 5_000, 10_000];
 /** A part URL this close to expiry is signed again rather than risked. */
 const URL_EXPIRY_MARGIN_MS = 60_000;
 
@@ -77,11 +84,6 @@ export class UploadBridge {
 
   planFor(fileId: string): UploadPlan | undefined {
     return this.plans.get(fileId);
-  }
-
-  /** The object key Uppy should use: the server's, or a marker that makes the refusal surface. */
-  keyFor(fileId: string): string {
-    return this.plans.get(fileId)?.key ?? `${UNPREPARED_PREFIX}${fileId}`;
   }
 
   failureFor(fileId: string): Error | undefined {
@@ -174,33 +176,52 @@ export class UploadBridge {
     };
   }
 
-  /** The plugin's signRequest: every S3 call it would make, answered from the API. */
-  signRequest = async (request: PresignableRequest): Promise<PresignedResponse> => {
-    if (!("uploadId" in request)) {
-      const unprepared = request.key.startsWith(UNPREPARED_PREFIX) ? request.key.slice(UNPREPARED_PREFIX.length) : null;
-      if (unprepared) throw this.failures.get(unprepared) ?? new Error("The server did not accept this file.");
-      const plan = this.planByKey(request.key);
-      if (request.method === "PUT" && plan?.url) return { url: plan.url, key: plan.key, headers: plan.headers };
-      throw new Error("This upload was not prepared by the server. Remove the file and add it again.");
-    }
-    const plan = this.planByUpload(request.uploadId);
-    switch (request.method) {
-      case "GET": {
-        // The plugin is about to resume from the server's list: put what this page stored in it first.
-        await this.recorders.get(request.uploadId)?.recordAll().catch(() => undefined);
-        const status = await uploadsApi.status(request.uploadId);
-        return { url: listPartsReply(status.receivedParts) };
-      }
-      case "PUT":
-        return { url: await this.partUrl(plan, request.partNumber) };
-      case "POST":
-        // Completing is `complete`'s job, which lists the parts or records the last ones first.
-        return { url: completeReply({ location: `${this.location.origin}/projects/${plan.projectId}`, key: plan.key }) };
-      case "DELETE":
-        // Cancelling goes through `discard`, which the page calls when a file is removed.
-        return { url: emptyReply() };
-    }
+  // The plugin's callbacks. They run only for files `prepare` accepted: a refused file
+  // goes the single-PUT way (shouldUseMultipart is false without a plan), where
+  // getUploadParameters raises the server's refusal as that file's upload error.
+
+  /** A single PUT: the URL and headers the server signed with the upload. */
+  getUploadParameters = async (file: { id: string }): Promise<AwsS3UploadParameters> => {
+    const plan = this.planOrFailure(file.id);
+    if (plan.method !== "single" || !plan.url) throw new Error("The server chose a multipart upload for this file. Retry to continue.");
+    return { method: "PUT", url: plan.url, headers: plan.headers };
   };
+
+  /**
+   * The server created the multipart upload in `prepare`, before a byte moved, and the
+   * page hands its id to the plugin (which then resumes it from `listParts`), so this only
+   * runs if the plugin lost that state; it gets the same upload back.
+   */
+  createMultipartUpload = async (file: { id: string }): Promise<{ uploadId: string; key: string }> => {
+    const plan = this.planOrFailure(file.id);
+    return { uploadId: plan.uploadId, key: plan.key };
+  };
+
+  /** The parts already stored, from the server's manifest (after this page's own have been recorded in it). */
+  listParts = async (_file: unknown, options: { uploadId?: string }): Promise<AwsS3Part[]> => {
+    const plan = this.planByUpload(options.uploadId ?? "");
+    await this.recorders.get(plan.uploadId)?.recordAll().catch(() => undefined);
+    const status = await uploadsApi.status(plan.uploadId);
+    return status.receivedParts.map((partNumber) => ({ PartNumber: partNumber, Size: partLength(plan.size, plan.partSize ?? plan.size, partNumber) }));
+  };
+
+  signPart = async (_file: unknown, options: { uploadId: string; partNumber: number }): Promise<AwsS3UploadParameters> => {
+    const plan = this.planByUpload(options.uploadId);
+    return { method: "PUT", url: await this.partUrl(plan, options.partNumber) };
+  };
+
+  /**
+   * Completion is `complete`'s, called by the page once the plugin reports the upload
+   * stored — single and multipart uploads alike, with its own phase and retry — so the
+   * plugin's step only hands back where the video will be.
+   */
+  completeMultipartUpload = async (file: { id: string }): Promise<{ location?: string }> => {
+    const plan = this.plans.get(file.id);
+    return { location: plan ? `${this.location.origin}/projects/${plan.projectId}` : undefined };
+  };
+
+  /** A removed file is discarded by the page (`discard`: one abort for every kind of upload), not here. */
+  abortMultipartUpload = async (): Promise<void> => {};
 
   /** Records a part storage accepted in the server's manifest (Uppy's part-uploaded event), batched. */
   recordPart(fileId: string, part: { PartNumber: number; ETag: string }): void {
@@ -244,9 +265,10 @@ export class UploadBridge {
     if (!finished) await uploadsApi.abort(plan.uploadId).catch(() => undefined);
   }
 
-  private planByKey(key: string): UploadPlan | undefined {
-    for (const plan of this.plans.values()) if (plan.key === key) return plan;
-    return undefined;
+  private planOrFailure(fileId: string): UploadPlan {
+    const plan = this.plans.get(fileId);
+    if (plan) return plan;
+    throw this.failures.get(fileId) ?? new Error("This upload was not prepared by the server. Remove the file and add it again.");
   }
 
   private planByUpload(uploadId: string): UploadPlan {

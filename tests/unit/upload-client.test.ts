@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { fileFingerprint, ResumeStore, type StoredUpload } from "@/lib/upload-client/resume-store";
-import { completeReply, listPartsReply } from "@/lib/upload-client/storage-replies";
 import { TransferRate } from "@/lib/upload-client/transfer-rate";
 import { contentTypeOf, partLength } from "@/lib/upload-client/upload-bridge";
 
@@ -69,18 +68,6 @@ describe("resume store", () => {
     const store = new ResumeStore("alice", broken);
     expect(store.all()).toEqual({});
     expect(() => store.put("a", upload("up-1"))).not.toThrow();
-  });
-});
-
-describe("storage replies for the S3 plugin", () => {
-  it("lists the manifest's parts in ListParts form", () => {
-    const xml = decodeURIComponent(listPartsReply([1, 3]).replace(/^data:application\/xml;charset=utf-8,/, ""));
-    expect(xml).toContain("<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>stored</ETag></Part><Part><PartNumber>3</PartNumber>");
-  });
-
-  it("escapes the key in the completion reply", () => {
-    const xml = decodeURIComponent(completeReply({ location: "https://app/projects/p", key: "uploads/a&b<c>.mp4" }).split(",")[1]!);
-    expect(xml).toContain("<Key>uploads/a&amp;b&lt;c&gt;.mp4</Key>");
   });
 });
 
