@@ -3,9 +3,10 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
-// Three tiers. `unit` needs nothing; `integration` gets real Postgres, S3-protocol storage
+// Four tiers. `unit` needs nothing; `integration` gets real Postgres, S3-protocol storage
 // and ffmpeg from its global setup; `browser` builds and starts the app and drives
-// Debian's Chromium. `npm test` runs all of them (lib/cli/test.ts).
+// Debian's Chromium; `faults` runs the stack as real processes and kills them (SIGKILL)
+// at chosen points. `npm test` runs all of them (lib/cli/test.ts).
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -46,6 +47,19 @@ export default defineConfig({
           globalSetup: ["tests/support/browser-global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "faults",
+          sequence: { groupOrder: 3 },
+          include: ["tests/faults/**/*.test.ts"],
+          environment: "node",
+          // Each file starts its own Postgres, storage and app processes and kills them.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

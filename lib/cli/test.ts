@@ -1,4 +1,4 @@
-// `npm test [unit|integration|browser …]`: runs the test tiers with vitest and ends with
+// `npm test [unit|integration|browser|faults …]`: runs the test tiers with vitest and ends with
 // one plain summary line ("N passed, N failed"). Each tier starts the real services it
 // needs itself (see tests/support); a missing ffmpeg or Chromium fails its tier with the
 // command that installs it.
@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { processEnvironment } from "@/lib/env";
 
-const tiers = ["unit", "integration", "browser"];
+const tiers = ["unit", "integration", "browser", "faults"];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((t) => !tiers.includes(t));
 if (unknown.length) {
