@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { createProgressParser, type ProgressUpdate } from "./ffmpeg-progress";
 import { FFMPEG_BASE_ARGS, inputArgs, outputLocation, secretsOf, type MediaInput } from "./media-input";
-import { runMediaTool } from "./run-media-tool";
+import { memoryLimitBytes, runMediaTool } from "./run-media-tool";
 
 /** Added to a keyframe's time when seeking to it: lands on that keyframe, never the one before. */
 export const KEYFRAME_SEEK_NUDGE_SECONDS = 0.001;
@@ -91,15 +91,25 @@ export async function runFfmpeg(job: FfmpegJob): Promise<{ elapsedMs: number }> 
 /**
  * Several inputs to several outputs in one ffmpeg run: each ffmpeg start costs a tenth
  * of a CPU second before any work (it loads a hundred libraries), so related cuts share one.
- * Outputs name their inputs in their own -map options.
+ * Outputs name their inputs in their own -map options. The memory limit is the one-output
+ * limit for each output: three 1080p clips re-encoded in one run need about three times
+ * what one needs (x264 keeps its own frames and lookahead per encoder; 1.1 GB for three
+ * 8 s clips), as three runs would.
  */
-export async function runFfmpegMany(job: { inputs: FfmpegInput[]; outputs: FfmpegOutput[]; timeoutMs: number }): Promise<{ elapsedMs: number }> {
+export type FfmpegManyJob = { inputs: FfmpegInput[]; outputs: FfmpegOutput[]; timeoutMs: number };
+
+export function ffmpegManyArgs(job: Omit<FfmpegManyJob, "timeoutMs">): string[] {
+  return [...globalArgs(), "-nostats", ...job.inputs.flatMap(openInput), ...job.outputs.flatMap(writeOutput)];
+}
+
+export async function runFfmpegMany(job: FfmpegManyJob): Promise<{ elapsedMs: number }> {
   const { elapsedMs } = await runMediaTool({
     tool: "ffmpeg",
-    args: [...globalArgs(), "-nostats", ...job.inputs.flatMap(openInput), ...job.outputs.flatMap(writeOutput)],
+    args: ffmpegManyArgs(job),
     timeoutMs: job.timeoutMs,
     outputs: job.outputs.map((o) => ({ path: o.path, maxBytes: o.maxBytes })),
     redact: job.inputs.flatMap((i) => secretsOf(i.input)),
+    memoryLimitBytes: memoryLimitBytes(job.outputs.length),
   });
   return { elapsedMs };
 }

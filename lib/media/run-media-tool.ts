@@ -52,6 +52,8 @@ export type MediaToolRun = {
   captureStdoutBytes?: number;
   /** Strings never to repeat in error messages (signed URLs). */
   redact?: string[];
+  /** The run's memory limit when it is not the one-output FFMPEG_MEMORY_LIMIT_MB (see ffmpeg.ts). */
+  memoryLimitBytes?: number;
 };
 
 export type MediaToolResult = { stdout: string; stderrTail: string; elapsedMs: number };
@@ -86,8 +88,9 @@ export function withMemoryLimit(binary: string, args: string[], limitBytes: numb
   return { command: "/bin/sh", args: ["-c", `ulimit -d ${kib} && exec "$0" "$@"`, binary, ...args] };
 }
 
-export function memoryLimitBytes(): number {
-  return env().FFMPEG_MEMORY_LIMIT_MB * 1024 * 1024;
+/** FFMPEG_MEMORY_LIMIT_MB for a run making `outputs` files: each encoder has its own frames and lookahead. */
+export function memoryLimitBytes(outputs = 1): number {
+  return env().FFMPEG_MEMORY_LIMIT_MB * 1024 * 1024 * Math.max(1, outputs);
 }
 
 export function redactText(text: string, secrets: string[] = []): string {
@@ -100,7 +103,7 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
   const binary = run.tool === "ffmpeg" ? ffmpegPath() : ffprobePath();
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const limited = withMemoryLimit(binary, run.args, memoryLimitBytes());
+    const limited = withMemoryLimit(binary, run.args, run.memoryLimitBytes ?? memoryLimitBytes());
     const child = spawn(limited.command, limited.args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     const stdoutChunks: Buffer[] = [];

@@ -3,13 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { processEnvironment, setEnvForProcess } from "@/lib/env";
-import { runFfmpeg } from "@/lib/media/ffmpeg";
+import { ffmpegManyArgs, runFfmpeg, runFfmpegMany } from "@/lib/media/ffmpeg";
 import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
-import { MediaToolError } from "@/lib/media/run-media-tool";
+import { MediaToolError, memoryLimitBytes, runMediaTool } from "@/lib/media/run-media-tool";
 import { explainLimitFailure } from "@/lib/processing/make-web-mp4";
 import { ProcessingError } from "@/lib/processing/processing-error";
 import { createTestUser, type TestUser } from "@/tests/support/users";
-import { headerUnderstatesDurationMkv, hugePictureMkv, type TestMedia } from "@/tests/support/media";
+import { h264AacMp4, headerUnderstatesDurationMkv, hugePictureMkv, type TestMedia } from "@/tests/support/media";
 import {
   clipRows,
   isolateScratchFolders,
@@ -36,7 +36,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-media-limits-"));
 });
 
-const BOUNDS = ["FFMPEG_MEMORY_LIMIT_MB", "MEDIA_MAX_PIXELS"] as const;
+const BOUNDS = ["FFMPEG_MEMORY_LIMIT_MB", "MEDIA_MAX_PIXELS", "FFMPEG_PATH"] as const;
 afterEach(() => {
   for (const name of BOUNDS) delete processEnvironment()[name];
   setEnvForProcess({});
@@ -170,6 +170,27 @@ describe("each ffmpeg run is bounded in memory", () => {
     expect(error.message).toBe("ffmpeg needed more memory than its limit allows");
   });
 
+  it("gives a run that encodes several clips the limit once per clip, which the same command held to one clip's limit exceeds", async () => {
+    const source = path.join(work, "full-hd.mp4");
+    await writeFile(source, (await h264AacMp4({ width: 1920, height: 1080, seconds: 2, fps: 10 })).bytes);
+    const cuts = [0, 0.5, 1].map((seekSeconds) => ({ input: { file: source }, demuxers: UPLOADED_VIDEO_DEMUXERS, seekSeconds, durationSeconds: 1 }));
+    const outputs = cuts.map((_, i) => ({
+      args: ["-map", `${i}:v`, "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-an", "-f", "mp4"],
+      path: path.join(work, `cut-${i}.mp4`),
+      maxBytes: 1e8,
+    }));
+    // One 1080p x264 encoder fits 512 MiB; three in one run need about 900.
+    setEnvForProcess({ FFMPEG_MEMORY_LIMIT_MB: "512" });
+    await runFfmpeg({ ...cuts[0]!, outputArgs: outputs[0]!.args, outputPath: outputs[0]!.path, maxOutputBytes: 1e8, timeoutMs: 120_000 });
+
+    await runFfmpegMany({ inputs: cuts, outputs, timeoutMs: 120_000 });
+
+    const heldToOne = await ffmpegFailure(
+      runMediaTool({ tool: "ffmpeg", args: ffmpegManyArgs({ inputs: cuts, outputs }), timeoutMs: 120_000, memoryLimitBytes: memoryLimitBytes(1) }),
+    );
+    expect(heldToOne.failure).toBe("memory_limit");
+  });
+
   it("ends a run over the memory limit in an error a person understands, without retrying it", async () => {
     setEnvForProcess({ MEDIA_MAX_PIXELS: String(8192 * 8192), FFMPEG_MEMORY_LIMIT_MB: "128" });
     const media = await hugePictureMkv({ width: 8192, height: 8192 });
@@ -181,5 +202,23 @@ describe("each ffmpeg run is bounded in memory", () => {
     expect(project.errorMessage).toMatch(/^Making the web MP4 needed more memory than the 128 MiB allowed for one video and was stopped\./);
     expect(events.at(-1)).toMatchObject({ kind: "error", data: { code: "memory_limit" } });
     await expectRefusedWithNothingStored(projectId);
+  });
+});
+
+describe("the memory-limited start", () => {
+  it("still reports a missing ffmpeg as not started, although /bin/sh is what starts it", async () => {
+    setEnvForProcess({ FFMPEG_PATH: path.join(work, "no-such-ffmpeg") });
+    const error = await ffmpegFailure(
+      runFfmpeg({
+        input: { file: path.join(work, "huge.mkv") },
+        demuxers: UPLOADED_VIDEO_DEMUXERS,
+        outputArgs: ["-c", "copy", "-f", "mp4"],
+        outputPath: path.join(work, "never.mp4"),
+        maxOutputBytes: 1e6,
+        timeoutMs: 10_000,
+      }),
+    );
+    expect(error.failure).toBe("not_started");
+    expect(error.message).toMatch(/^ffmpeg could not be started: .*no-such-ffmpeg/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MediaToolError } from "@/lib/media/run-media-tool";
 import { explainProbeFailure } from "@/lib/processing/probe-source";
 import { ProcessingError } from "@/lib/processing/processing-error";
+import { useUnitEnv } from "@/tests/support/unit-env";
 
 const ffprobeSaid = (stderr: string) => explainProbeFailure(new MediaToolError("failed", "ffprobe", stderr, 1));
 
@@ -37,6 +38,14 @@ describe("what ffprobe's refusals mean for a person", () => {
     ]) {
       expect(ffprobeSaid(stderr)).not.toBeInstanceOf(ProcessingError);
     }
+  });
+
+  it("ends a probe stopped by the memory limit with the memory message, not a retry", () => {
+    useUnitEnv({ FFMPEG_MEMORY_LIMIT_MB: "512" });
+    const verdict = explainProbeFailure(new MediaToolError("memory_limit", "ffprobe", "Cannot allocate memory", 1));
+    expect(verdict).toBeInstanceOf(ProcessingError);
+    expect(verdict).toMatchObject({ code: "memory_limit" });
+    expect(verdict.message).toMatch(/^Reading this file needed more memory than the 512 MiB allowed for one video/);
   });
 
   it("leaves a timeout to be retried", () => {
