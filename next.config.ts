@@ -7,6 +7,12 @@ const nextConfig: NextConfig = {
   turbopack: { root: import.meta.dirname },
   outputFileTracingRoot: import.meta.dirname,
   poweredByHeader: false,
+  experimental: {
+    // Next.js holds a proxied request's body (twice) up to this size and reads the rest to
+    // its end before the route runs. Just over the largest route cap (bodyLimits in
+    // lib/api/read-body.ts), so a body cut here is still over its route's cap: 413.
+    proxyClientMaxBodySize: 1024 * 1024 + 1,
+  },
 };
 
 export default nextConfig;
