@@ -104,7 +104,8 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const limited = withMemoryLimit(binary, run.args, run.memoryLimitBytes ?? memoryLimitBytes());
-    const child = spawn(limited.command, limited.args, { stdio: ["ignore", "pipe", "pipe"] });
+    // turbopackIgnore: a system binary, not a project file for the output tracer to follow.
+    const child = spawn(/* turbopackIgnore: true */ limited.command, limited.args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     const stdoutChunks: Buffer[] = [];
     let stdoutBytes = 0;
