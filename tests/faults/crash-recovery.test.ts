@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, createSql, db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { setEnvForProcess } from "@/lib/env";
@@ -162,11 +162,21 @@ describe("the stack under faults", () => {
     await migrate(sql, { localBootstrap: true });
     await sql.end();
     [small, long, big] = await Promise.all([h264AacMp4({ seconds: 2 }), longRecordingWebm(20), noisyMp4()]);
-    alice = await createTestUser("faults-alice");
-    bob = await createTestUser("faults-bob");
-    users.push(alice, bob);
     await stack.startApp(appSettings);
   });
+
+  // Fresh people for every scenario: the free plan's ten videos a month would otherwise
+  // refuse the later ones (402), which is not the fault under test.
+  beforeEach(async () => {
+    alice = await person("faults-alice");
+    bob = await person("faults-bob");
+  });
+
+  async function person(label: string): Promise<TestUser> {
+    const user = await createTestUser(label);
+    users.push(user);
+    return user;
+  }
 
   afterAll(async () => {
     for (const r of recovery) {
@@ -250,13 +260,39 @@ describe("the stack under faults", () => {
     expect((await upload(created.uploadId))?.status).toBe("completed");
   });
 
-  it("Postgres SIGKILLed mid-run and back after 10 s: no acknowledged write is lost, and the video ends ready (Retry if it ended in error)", async () => {
+  it("app SIGKILLed again during its own start-up recovery: the next start still carries every interrupted video to ready", async () => {
+    await restartApp({ PROCESSING_CONCURRENCY: "1" });
+    const interrupted = [await uploadAndComplete(alice, long), await uploadAndComplete(bob, small), await uploadAndComplete(bob, small)];
+    await untilStage(interrupted[0]!.projectId, "transcode");
+    await stack.app!.kill();
+    const second = await stack.startApp(appSettings);
+    await second.waitForLine(/^REGISTERED/);
+    await sleep(300);
+    await second.kill();
+    await stack.startApp(appSettings);
+    for (const created of interrupted) await untilStatus(created.projectId, ["ready"], 120_000);
+  });
+
+  it("a crowd: twenty uploads from ten people, the app SIGKILLed with some processing and the rest queued — all reach ready once", async () => {
+    const people = [alice, bob, ...(await Promise.all(Array.from({ length: 8 }, (_, i) => person(`faults-crowd-${i}`))))];
+    const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) => uploadAndComplete(people[i % people.length]!, small)));
+    await waitFor("a few of the crowd to be ready", async () => {
+      const [row] = await db()<{ n: number }[]>`
+        select count(*)::int as n from projects where id = any(${crowd.map((c) => c.projectId)}) and status = 'ready'`;
+      return row!.n >= 3;
+    });
+    await stack.app!.kill();
+    await stack.startApp(appSettings);
+    for (const created of crowd) await untilStatus(created.projectId, ["ready"], 180_000);
+  });
+
+  it("Postgres SIGKILLed mid-run and back after 20 s: no acknowledged write is lost, and the video ends ready (Retry if it ended in error)", async () => {
     await restartApp();
     const running = await uploadAndComplete(alice, long);
     await untilStage(running.projectId, "transcode");
     const justAnswered = [await uploadAndComplete(bob, small), await createUpload(bob, small)];
     await stack.postgres.kill();
-    await sleep(10_000);
+    await sleep(20_000);
     await stack.startPostgres();
 
     for (const created of justAnswered) expect(await project(created.projectId)).toBeDefined();
@@ -277,11 +313,11 @@ describe("the stack under faults", () => {
     console.log(`after the Postgres outage, ${retriedAfterOutage.length} of 2 videos ended in error and reached ready through Retry`);
   });
 
-  it("storage SIGKILLed mid-transcode and back after 5 s: the video ends ready (Retry if the outage outlasted the run's retries)", async () => {
+  it("storage SIGKILLed mid-transcode and back after 20 s: the video ends ready (Retry if the outage outlasted the run's retries)", async () => {
     const running = await uploadAndComplete(bob, long);
     await untilStage(running.projectId, "transcode");
     await stack.storage.kill();
-    await sleep(5_000);
+    await sleep(20_000);
     await stack.startStorage();
     const ended = await untilStatus(running.projectId, ["ready", "error"], 120_000);
     // An outage longer than the run's retries ends in a visible error, and Retry then works.
