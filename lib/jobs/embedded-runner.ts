@@ -3,6 +3,8 @@ import type { InngestFunction } from "inngest";
 import { ServerTiming } from "inngest/internals";
 import { StepMode, StepOpCode } from "inngest/types";
 import { log } from "@/lib/log";
+import { ConcurrencyGate, concurrencyRules, type ConcurrencyRule } from "./concurrency";
+import { RunCancelledError, withRunSignal } from "./run-cancellation";
 
 // Embedded mode: this process plays the part of the Inngest server for functions it
 // serves. It drives each registered function through the SDK's own execution engine
@@ -11,6 +13,11 @@ import { log } from "@/lib/log";
 // to the function's `retries`, stopping on NonRetriableError, and running `onFailure`.
 // It is not a second job system: the Inngest function body is the only definition of
 // the work; this only decides who calls it.
+//
+// Concurrency limits hold as on Inngest, keyed ones included (./concurrency.ts). A
+// cancelled run stops at once, not only between steps: each run has an AbortSignal that
+// the code of its step under way sees (./run-cancellation.ts) and aborts on the cancel
+// event, so ffmpeg is killed and a download aborted mid-step.
 
 type AnyFunction = InngestFunction.Any;
 type RunEvent = { name: string; data: Record<string, unknown>; id: string; ts: number };
@@ -34,7 +41,7 @@ export type EmbeddedRunnerOptions = {
   onOutcome?: (outcome: RunOutcome) => void;
 };
 
-type ActiveRun = { fn: AnyFunction; event: RunEvent; cancelled: boolean };
+type ActiveRun = { fn: AnyFunction; event: RunEvent; controller: AbortController };
 
 const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ITERATIONS = 10_000;
@@ -53,13 +60,6 @@ function triggerEventNames(fn: AnyFunction): string[] {
     if (event && typeof event === "object" && "name" in event) return [String((event as { name: unknown }).name)];
     return [];
   });
-}
-
-function concurrencyLimit(fn: AnyFunction): number {
-  const option = fn["opts"].concurrency as number | { limit: number; key?: string } | { limit: number; key?: string }[] | undefined;
-  const entries = option === undefined ? [] : Array.isArray(option) ? option : [option];
-  const limits = entries.map((c) => (typeof c === "number" ? c : c.key ? Infinity : c.limit));
-  return Math.min(Infinity, ...limits.filter((l) => l > 0));
 }
 
 // Memoised step data crosses a JSON boundary in Inngest; do the same here so embedded
@@ -86,27 +86,15 @@ const quietLogger = { info() {}, warn() {}, error() {}, debug() {} } as unknown 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class Semaphore {
-  private active = 0;
-  private waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    return () => {
-      this.active--;
-      this.waiting.shift()?.();
-    };
-  }
-}
-
 export class EmbeddedRunner {
   private readonly seenEventIds = new Map<string, number>();
   private readonly inflight = new Set<Promise<RunOutcome>>();
+  /** Main runs that a cancel event can reach: from acceptance, waiting for a slot included. */
   private readonly active = new Set<ActiveRun>();
   /** Every run from the moment it is handed over until it ends, waiting for a slot included. */
   private readonly accepted = new Set<{ event: RunEvent }>();
-  private readonly semaphores = new Map<string, Semaphore>();
+  private readonly gate = new ConcurrencyGate();
+  private readonly rules: Map<string, ConcurrencyRule[]>;
   private readonly retryDelayMs: (attempt: number) => number;
 
   constructor(
@@ -114,6 +102,9 @@ export class EmbeddedRunner {
     private readonly options: EmbeddedRunnerOptions = {},
   ) {
     this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
+    // At registration: a limit this runner cannot apply (a key expression it cannot
+    // evaluate) throws here, rather than running the function without it.
+    this.rules = new Map(functions.map((fn) => [functionId(fn), concurrencyRules(functionId(fn), fn["opts"].concurrency)]));
   }
 
   /** Accepts events like `inngest.send`: starts a run of every function they trigger. */
@@ -172,26 +163,20 @@ export class EmbeddedRunner {
         const name = typeof rule.event === "string" ? rule.event : rule.event.name;
         if (name !== event.name) continue;
         const field = rule.match?.replace(/^data\./, "");
-        if (!field || run.event.data[field] === event.data[field]) run.cancelled = true;
+        if (!field || run.event.data[field] === event.data[field]) {
+          run.controller.abort(new RunCancelledError(`${event.name} matched ${rule.match ?? "every run"}`));
+        }
       }
     }
   }
 
-  private semaphore(fn: AnyFunction): Semaphore {
-    const id = functionId(fn);
-    let semaphore = this.semaphores.get(id);
-    if (!semaphore) {
-      semaphore = new Semaphore(concurrencyLimit(fn));
-      this.semaphores.set(id, semaphore);
-    }
-    return semaphore;
-  }
-
   private async run(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
     const entry = { event };
+    const active: ActiveRun = { fn, event, controller: new AbortController() };
     this.accepted.add(entry);
+    this.active.add(active);
     try {
-      const outcome = await this.runInSlot(fn, event);
+      const outcome = await this.runInSlot(active);
       // Outside the concurrency slot: the failure handler's retries wait on whatever made
       // the run fail (a database that is down), not on the next run.
       if (outcome.status === "failed" && fn["onFailureFn"]) {
@@ -201,7 +186,7 @@ export class EmbeddedRunner {
           ts: Date.now(),
           data: { error: outcome.error, event, function_id: functionId(fn), run_id: outcome.runId },
         };
-        const handled = await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, cancelled: false });
+        const handled = await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, controller: new AbortController() });
         if (handled.status === "failed") {
           log.error("embedded_failure_handler_failed", { functionId: outcome.functionId, runId: outcome.runId, error: handled.error.message });
         }
@@ -210,13 +195,14 @@ export class EmbeddedRunner {
       return outcome;
     } finally {
       this.accepted.delete(entry);
+      this.active.delete(active);
     }
   }
 
-  private async runInSlot(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
-    const release = await this.semaphore(fn).acquire();
-    const active: ActiveRun = { fn, event, cancelled: false };
-    this.active.add(active);
+  private async runInSlot(active: ActiveRun): Promise<RunOutcome> {
+    const { fn, event } = active;
+    const release = await this.gate.acquire(this.rules.get(functionId(fn)) ?? [], event, active.controller.signal);
+    if (!release) return { status: "cancelled", runId: randomUUID(), functionId: functionId(fn), attempts: 0 };
     try {
       const outcome = await this.execute(fn, event, "main", active);
       log[outcome.status === "failed" ? "warn" : "info"]("embedded_run_finished", {
@@ -228,7 +214,6 @@ export class EmbeddedRunner {
       });
       return outcome;
     } finally {
-      this.active.delete(active);
       release();
     }
   }
@@ -255,7 +240,7 @@ export class EmbeddedRunner {
     const retryOrFail = async (error: unknown, retriable: boolean | string | undefined): Promise<RunOutcome | undefined> => {
       // A run cancelled while its step was under way is cancelled, whatever that step then
       // threw (often because of what cancelled it: the project it worked on is gone).
-      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
+      if (active.controller.signal.aborted) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
       if (retriable === false || attempt + 1 >= maxAttempts) {
         return { status: "failed", runId, functionId: id, error: error as { message?: string }, attempts: totalAttempts };
       }
@@ -266,7 +251,7 @@ export class EmbeddedRunner {
     };
 
     const start = (requested: string | undefined): Promise<ExecutionResult> =>
-      fn["createExecution"]({
+      withRunSignal(active.controller.signal, () => fn["createExecution"]({
         partialOptions: {
           client: fn["client"],
           runId,
@@ -281,7 +266,7 @@ export class EmbeddedRunner {
           handlerKind,
           timer: new ServerTiming.ServerTiming(quietLogger),
         },
-      }).start() as Promise<ExecutionResult>;
+      }).start() as Promise<ExecutionResult>);
 
     const record = (step: Op) => {
       stepState[step.id] =
@@ -290,7 +275,7 @@ export class EmbeddedRunner {
     };
 
     for (let i = 0; i < MAX_ITERATIONS; i++) {
-      if (active.cancelled) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
+      if (active.controller.signal.aborted) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
       const result = await start(requestedRunStep);
       requestedRunStep = undefined;
 

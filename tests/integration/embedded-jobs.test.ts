@@ -4,6 +4,7 @@ import { NonRetriableError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
+import { currentRunSignal } from "@/lib/jobs/run-cancellation";
 import { startEmbeddedCron } from "@/lib/jobs/embedded-cron";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { headObject, putObject } from "@/lib/storage/objects";
@@ -246,6 +247,138 @@ describe("embedded job mode", () => {
     release();
     await runner.idle();
     expect(runner.holdsRun("test/held", { projectId: "first" })).toBe(false);
+  });
+
+  it("holds a per-person limit and the global limit at once, starting queued runs in order as slots free", async () => {
+    const gates = new Map<string, () => void>();
+    const started: string[] = [];
+    const fn = inngest.createFunction(
+      {
+        id: "test-keyed",
+        concurrency: [{ key: "event.data.userId", limit: 1 }, { limit: 2 }],
+        triggers: [{ event: "test/keyed" }],
+      },
+      async ({ event, step }) =>
+        step.run("work", async () => {
+          started.push(event.data.name);
+          await new Promise<void>((resolve) => gates.set(event.data.name, resolve));
+        }),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const send = (name: string, userId: string) => runner.send([{ name: "test/keyed", data: { name, userId } }]);
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    send("a1", "alice");
+    send("a2", "alice");
+    send("b1", "bob");
+    send("c1", "carol");
+    await settle();
+    // alice's second run waits for her own slot; bob's starts beside her first; carol's
+    // waits for the global limit of 2.
+    expect(started).toEqual(["a1", "b1"]);
+    gates.get("a1")!();
+    await settle();
+    expect(started).toEqual(["a1", "b1", "a2"]); // a2 came before c1 and fits now
+    gates.get("b1")!();
+    await settle();
+    expect(started).toEqual(["a1", "b1", "a2", "c1"]);
+    gates.get("a2")!();
+    gates.get("c1")!();
+    await runner.idle();
+  });
+
+  it("does not let one person's queued runs hold up another person's run", async () => {
+    const gates: (() => void)[] = [];
+    const started: string[] = [];
+    const fn = inngest.createFunction(
+      {
+        id: "test-keyed-fair",
+        concurrency: [{ key: "event.data.userId", limit: 2 }, { limit: 4 }],
+        triggers: [{ event: "test/fair" }],
+      },
+      async ({ event, step }) =>
+        step.run("work", async () => {
+          started.push(event.data.userId);
+          await new Promise<void>((resolve) => gates.push(resolve));
+        }),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    for (let i = 0; i < 4; i++) runner.send([{ name: "test/fair", data: { userId: "alice" } }]);
+    runner.send([{ name: "test/fair", data: { userId: "bob" } }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(started).toEqual(["alice", "alice", "bob"]);
+    for (const open of gates) open();
+    await expect.poll(() => started.length).toBe(5);
+    for (const open of gates) open();
+    await runner.idle();
+  });
+
+  it("refuses at registration a concurrency key it cannot evaluate, naming the function", () => {
+    const fn = inngest.createFunction(
+      {
+        id: "test-unknown-key",
+        concurrency: [{ key: 'event.data.userId + "-" + event.data.plan', limit: 1 }],
+        triggers: [{ event: "test/unknown-key" }],
+      },
+      async () => "never",
+    );
+    expect(() => new EmbeddedRunner([fn], fast)).toThrow(/cannot evaluate the concurrency key .* of function test-unknown-key/);
+  });
+
+  it("ends a run cancelled while it waits for a slot without running it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    const fn = inngest.createFunction(
+      {
+        id: "test-cancel-queued",
+        concurrency: [{ key: "event.data.userId", limit: 1 }],
+        triggers: [{ event: "test/start" }],
+        cancelOn: [{ event: "test/stop", match: "data.projectId" }],
+      },
+      async ({ event, step }) =>
+        step.run("work", async () => {
+          ran.push(event.data.projectId);
+          await gate;
+        }),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const [first] = runner.send([{ name: "test/start", data: { projectId: "p1", userId: "u" } }]).runs;
+    const [queued] = runner.send([{ name: "test/start", data: { projectId: "p2", userId: "u" } }]).runs;
+    await new Promise((r) => setTimeout(r, 20));
+    runner.send([{ name: "test/stop", data: { projectId: "p2" } }]);
+    expect((await queued)?.status).toBe("cancelled");
+    release();
+    expect((await first)?.status).toBe("completed");
+    expect(ran).toEqual(["p1"]);
+  });
+
+  it("aborts the signal a step under way sees the moment its run is cancelled", async () => {
+    let abortedAfterMs = -1;
+    const fn = inngest.createFunction(
+      {
+        id: "test-run-signal",
+        triggers: [{ event: "test/start" }],
+        cancelOn: [{ event: "test/stop", match: "data.projectId" }],
+      },
+      async ({ step }) =>
+        step.run("long-work", async () => {
+          const signal = currentRunSignal();
+          if (!signal) throw new Error("no run signal inside the step");
+          const since = Date.now();
+          await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+          abortedAfterMs = Date.now() - since;
+          throw signal.reason;
+        }),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
+    await new Promise((r) => setTimeout(r, 100));
+    const cancelledAt = Date.now();
+    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
+    expect((await run)?.status).toBe("cancelled");
+    expect(Date.now() - cancelledAt).toBeLessThan(500);
+    expect(abortedAfterMs).toBeGreaterThanOrEqual(90);
+    expect(currentRunSignal()).toBeUndefined();
   });
 
   it("runs each cron function once at start, told when the process started, and repeats that run until it succeeds", async () => {
