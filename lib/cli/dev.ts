@@ -58,6 +58,8 @@ async function stopEverything(code: number): Promise<never> {
   await next?.stop();
   inngestDev?.kill("SIGTERM");
   for (const stop of stops.reverse()) await stop().catch(() => {});
+  // npm hands the terminal back as soon as it sees Ctrl-C; this line says when all is down.
+  console.log(code === 0 ? "ClipCrafter: stopped." : `ClipCrafter: stopped (exit code ${code}).`);
   process.exit(code);
 }
 
@@ -129,7 +131,9 @@ async function main() {
   } else {
     local.INNGEST_MODE = "embedded";
     step(
-      "Jobs         embedded mode: the Inngest Dev Server is not installed (inngest-cli could not fetch its binary), so functions run in-process",
+      settings.INNGEST_MODE === "embedded"
+        ? "Jobs         embedded mode (INNGEST_MODE=embedded): functions run in-process"
+        : "Jobs         embedded mode: the Inngest Dev Server is not installed (inngest-cli could not fetch its binary), so functions run in-process",
     );
   }
 

@@ -4,7 +4,7 @@
 // it brings the project's Node (the `node` devDependency, Node 24 LTS), installs the
 // dependencies under that Node (npm checks `engines` against the Node it runs on, so an
 // install run by an older system Node prints a wall of EBADENGINE warnings), then runs
-// the TypeScript command in lib/cli/<name>.ts through tsx under that Node too, with
+// the TypeScript command in lib/cli/<name>.ts (tsx as the loader) under that Node too, with
 // node_modules/.bin first on PATH so that next, vitest and every child they start use it
 // as well. Signals are passed through.
 import { spawn, spawnSync } from "node:child_process";
@@ -120,8 +120,10 @@ if (!existsSync(script)) {
 }
 // npm sets these to the Node that runs npm; tools that start Node through them get ours.
 const env = { ...withPath([binDir]), NODE: projectNode, npm_node_execpath: projectNode };
-const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
-const child = spawn(projectNode, [tsxCli, script, ...args], { cwd: root, stdio: "inherit", env });
+// tsx as a loader in the command's own process, not the tsx CLI in between: the CLI
+// relays a signal and SIGKILLs the command when it does not acknowledge within 30 ms,
+// which cut a busy `npm run dev` off halfway through its Ctrl-C shutdown.
+const child = spawn(projectNode, ["--import", "tsx", script, ...args], { cwd: root, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
 }
