@@ -104,6 +104,9 @@ const schema = z
     IMPORT_ALLOWED_HOSTS: optionalString,
     IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
     IMPORT_TOTAL_TIMEOUT_SECONDS: int(60 * 60),
+    // A link that stops sending bytes for this long is given up (a trickle of nothing
+    // would otherwise hold an import slot until the total time limit).
+    IMPORT_STALL_SECONDS: int(60),
 
     WEBHOOK_ALLOWED_HOSTS: optionalString,
     WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),

@@ -32,8 +32,10 @@ export function allowedImportHosts(): string[] {
 /**
  * Downloads a pasted link into storage through the SSRF guard: checked and pinned
  * connections, at most 5 checked redirects, connect and total time limits, the plan's
- * size limit counted on the bytes themselves, and a content-type check (the magic-byte
- * check follows at verification). A web page is resolved with yt-dlp when it is installed.
+ * size limit counted on the bytes themselves, a stall limit (IMPORT_STALL_SECONDS without a
+ * byte), and a content-type check (the magic-byte check follows at verification). A web
+ * page is resolved with yt-dlp when it is installed. `signal` aborts the download at once
+ * (its run was cancelled); every way it ends early aborts the multipart upload.
  */
 export async function downloadSource(params: {
   url: string;
@@ -41,9 +43,13 @@ export async function downloadSource(params: {
   maxBytes: number;
   onProgress?: (bytes: number, total: number | undefined) => void;
   resolveWebPages?: boolean;
+  signal?: AbortSignal;
 }): Promise<{ size: number; contentType: string; finalUrl: string }> {
   const e = env();
   const controller = new AbortController();
+  const abortWithCaller = () => controller.abort(params.signal?.reason);
+  if (params.signal?.aborted) abortWithCaller();
+  params.signal?.addEventListener("abort", abortWithCaller, { once: true });
   const totalTimer = setTimeout(
     () => controller.abort(new FetchFailedError(`The download took longer than ${e.IMPORT_TOTAL_TIMEOUT_SECONDS} s and was stopped.`)),
     e.IMPORT_TOTAL_TIMEOUT_SECONDS * 1000,
@@ -85,6 +91,7 @@ export async function downloadSource(params: {
       maxBytes: params.maxBytes,
       declaredLength,
       partSize: e.UPLOAD_PART_SIZE_BYTES,
+      stallMs: e.IMPORT_STALL_SECONDS * 1000,
       onProgress: (bytes) => params.onProgress?.(bytes, declaredLength),
     });
     return { size, contentType: type, finalUrl: url.href };
@@ -93,5 +100,6 @@ export async function downloadSource(params: {
     throw error;
   } finally {
     clearTimeout(totalTimer);
+    params.signal?.removeEventListener("abort", abortWithCaller);
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import { formatBytes } from "@/lib/billing/plans";
 import { getUserPlan } from "@/lib/billing/usage";
 import type { Db, Sql } from "@/lib/db/client";
+import { currentRunSignal, RunCancelledError } from "@/lib/jobs/run-cancellation";
 import { sendEvent } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";
@@ -15,6 +16,9 @@ import { downloadSource, importedSourceKey } from "./download-source";
 import { FetchFailedError } from "./guarded-fetch";
 
 type ImportRef = { projectId: string; userId: string };
+
+/** How often a download checks that its project still waits for it. */
+export const IMPORT_PROJECT_CHECK_MS = 5000;
 
 /** Whether the project is still waiting for its download (a duplicate or late run is a no-op). */
 export async function checkImportProject(
@@ -47,13 +51,39 @@ async function failImport(db: Db, ref: ImportRef, code: string, message: string,
   throw new NonRetriableError(message);
 }
 
-/** Downloads the link into storage; returns where it is and how many bytes arrived. */
+async function stillWaitingForDownload(db: Db, ref: ImportRef): Promise<boolean> {
+  const rows = await db`
+    select 1 from projects where id = ${ref.projectId} and user_id = ${ref.userId} and status = 'uploading' and r2_key is null`;
+  return rows.length > 0;
+}
+
+/**
+ * Downloads the link into storage; returns where it is and how many bytes arrived.
+ *
+ * A deleted project stops the download: in embedded mode at once (the run's cancel
+ * signal), on Inngest — which cancels a run only between steps — within
+ * IMPORT_PROJECT_CHECK_MS, by asking the database. Either way the multipart upload is
+ * aborted, and an object completed just before the deletion is removed.
+ */
 export async function downloadImport(
   db: Db,
   ref: ImportRef & { url: string },
   now: Date,
+  runSignal: AbortSignal | undefined = currentRunSignal(),
 ): Promise<{ key: string; size: number }> {
   const key = importedSourceKey(ref.userId, ref.projectId, ref.url);
+  const stop = new AbortController();
+  const forwardRunSignal = () => stop.abort(runSignal?.reason);
+  if (runSignal?.aborted) forwardRunSignal();
+  runSignal?.addEventListener("abort", forwardRunSignal, { once: true });
+  const watch = setInterval(() => {
+    void stillWaitingForDownload(db, ref).then(
+      (waiting) => {
+        if (!waiting) stop.abort(new RunCancelledError("the project is no longer waiting for this download"));
+      },
+      () => {}, // a database hiccup is not a reason to stop; the next check decides
+    );
+  }, IMPORT_PROJECT_CHECK_MS);
   const { plan } = await getUserPlan(db, ref.userId, now);
   const progress = createProgressReporter({
     minIntervalMs: 1000,
@@ -66,17 +96,26 @@ export async function downloadImport(
       url: ref.url,
       key,
       maxBytes: plan.maxUploadBytes,
+      signal: stop.signal,
       onProgress: (bytes, total) => {
         if (total) progress.report((bytes / total) * 100);
       },
     });
     await progress.flush();
+    if (stop.signal.aborted || !(await stillWaitingForDownload(db, ref))) {
+      await deleteObject(key).catch(() => {});
+      throw new NonRetriableError("The project was deleted during its download; nothing was kept.");
+    }
     return { key, size: result.size };
   } catch (error) {
     await progress.flush().catch(() => {});
+    if (error instanceof RunCancelledError) throw new NonRetriableError(error.message, { cause: error });
     if (error instanceof AppError) return failImport(db, ref, error.code, error.message);
     if (error instanceof FetchFailedError) throw error; // transient: Inngest retries, onFailure records the last
     throw error;
+  } finally {
+    clearInterval(watch);
+    runSignal?.removeEventListener("abort", forwardRunSignal);
   }
 }
 
@@ -95,13 +134,15 @@ export async function verifyAndQueueImport(
     if (check.problem === "not_a_video") {
       return failImport(db, ref, "not_a_video", notAVideoMessage(check.looksLike), ref.key);
     }
-    throw new Error(`the downloaded file is ${check.problem === "missing" ? "missing from storage" : "not the size that was downloaded"}`);
+    const problem = { missing: "missing from storage", size_mismatch: "not the size that was downloaded", changed: "replaced while it was checked" }[check.problem];
+    throw new Error(`the downloaded file is ${problem}`);
   }
   const event = await db.begin(async (tx) =>
     queueVerifiedSource(tx, {
       projectId: ref.projectId,
       userId: ref.userId,
       key: ref.key,
+      verified: { etag: check.etag, size: check.size },
       receivedAt: deps.now(),
       message: `Downloaded ${formatBytes(check.size)} from ${new URL(ref.url).host}. Queued for processing.`,
       data: { url: ref.url, size: check.size, container: check.container },
@@ -118,7 +159,11 @@ export async function verifyAndQueueImport(
 }
 
 /** onFailure: the retries ran out on a transient problem (network, storage). */
-export async function recordImportFailure(db: Db, ref: ImportRef & { url?: string }, error: { message?: string }): Promise<void> {
+export async function recordImportFailure(
+  db: Db,
+  ref: ImportRef & { url?: string },
+  error: { name?: string; message?: string },
+): Promise<void> {
   // The key is built from the event's ids: delete it only when the database agrees that
   // this person's project imports this link.
   if (ref.url && (await isOwnersImport(db, { ...ref, url: ref.url }))) {
@@ -127,6 +172,10 @@ export async function recordImportFailure(db: Db, ref: ImportRef & { url?: strin
   await failProject(db, {
     ...ref,
     code: "download_failed",
-    message: `The link could not be downloaded: ${error.message ?? "unknown error"}. Check that it works in a browser, then retry.`,
+    // A stall's message already says what happened and what to do.
+    message:
+      error.name === "DownloadStalledError" && error.message
+        ? error.message
+        : `The link could not be downloaded: ${error.message ?? "unknown error"}. Check that it works in a browser, then retry.`,
   });
 }

@@ -7,8 +7,40 @@ import {
   createMultipartUpload,
   uploadPart,
 } from "@/lib/storage/multipart";
+import { FetchFailedError } from "./guarded-fetch";
 
 export class DownloadSizeError extends AppError {}
+
+/** The link went quiet mid-body; transient like any network failure (the run retries). */
+export class DownloadStalledError extends FetchFailedError {
+  constructor(seconds: number) {
+    super(`The link stopped sending data for ${seconds} s, so the download was stopped. Check that the link works in a browser, then retry.`);
+    this.name = "DownloadStalledError";
+  }
+}
+
+/**
+ * The body's chunks, failing when none arrives within `stallMs` of asking for it. Only
+ * the wait for the link counts: while a part goes to storage nothing is read, and a slow
+ * storage write is not the link's stall.
+ */
+async function* chunksWithin(body: Readable, stallMs: number | undefined): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const next = chunks.next();
+    let timer: NodeJS.Timeout | undefined;
+    const result = stallMs
+      ? await Promise.race([
+          next,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new DownloadStalledError(Math.round(stallMs / 1000))), stallMs);
+          }),
+        ]).finally(() => clearTimeout(timer))
+      : await next;
+    if (result.done) return;
+    yield result.value;
+  }
+}
 
 /**
  * Streams a download into storage as a multipart upload, one part in memory at a time,
@@ -23,6 +55,8 @@ export async function streamToStorage(params: {
   maxBytes: number;
   declaredLength?: number;
   partSize: number;
+  /** Fail with DownloadStalledError when the body sends nothing for this long. */
+  stallMs?: number;
   onProgress?: (bytes: number) => void;
 }): Promise<{ size: number }> {
   const storageUploadId = await createMultipartUpload(params.key, params.contentType);
@@ -41,8 +75,7 @@ export async function streamToStorage(params: {
   };
 
   try {
-    for await (const chunk of params.body) {
-      const buffer = chunk as Buffer;
+    for await (const buffer of chunksWithin(params.body, params.stallMs)) {
       total += buffer.length;
       if (total > params.maxBytes) {
         throw new DownloadSizeError(
