@@ -3,11 +3,14 @@ import { redirect } from "next/navigation";
 import { accessTokenFrom } from "./session";
 import { verifyAccessToken, type AuthUser } from "./tokens";
 import type { UserClaims } from "@/lib/db/as-user";
+import { db } from "@/lib/db/client";
+import { userExists } from "@/lib/db/queries/users";
 
-/** For server components: the signed-in user, or null. */
+/** For server components: the signed-in user, or null (also when the account was deleted). */
 export async function currentUser(): Promise<AuthUser | null> {
   const token = await accessTokenFrom(await headers());
-  return token ? verifyAccessToken(token) : null;
+  const user = token ? await verifyAccessToken(token) : null;
+  return user && (await userExists(db(), user.id)) ? user : null;
 }
 
 /** For pages that need a user: sends everyone else to the sign-in page. */
