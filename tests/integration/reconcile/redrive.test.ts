@@ -10,7 +10,6 @@ import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/
 import { INTERRUPTED_MESSAGE, recoverStalledProcessing } from "@/lib/reconcile/recover-stalled-processing";
 import { NEVER_STARTED_MESSAGE, redriveQueuedProjects } from "@/lib/reconcile/redrive-queued-projects";
 import { redriveStalledImports } from "@/lib/reconcile/redrive-stalled-imports";
-import { runReconcile } from "@/lib/reconcile/run-reconcile";
 import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
 import { listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { headObject, putObject } from "@/lib/storage/objects";
@@ -37,6 +36,10 @@ function recordingDeps(): ReconcileDeps & { sent: OutboxEvent[] } {
   const sent: OutboxEvent[] = [];
   return { now: () => new Date(), send: async (event) => void sent.push(event as OutboxEvent), runHeld: () => false, sent };
 }
+
+// A restart long ago, and work last touched before it: only this file's rows are dated so.
+const restartedAt = new Date("2021-01-01T00:00:00Z");
+const beforeRestart = new Date("2020-06-01T00:00:00Z");
 
 const realDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, runHeld: embeddedRunHeld };
 
@@ -131,18 +134,19 @@ describe("re-driving projects whose run is gone", () => {
   it("after a restart, re-drives at once what the previous process had under way and leaves this process's runs alone", async () => {
     const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
     setEmbeddedRunner(runner);
+    // The previous process's work, last touched before the restart (dated back, so that the
+    // other test files' projects in this shared database are not the previous process's).
     const queued = await queuedWithLostRun(user, video, 0);
     const processing = await queuedWithLostRun(user, video, 0);
     await db()`update projects set status = 'processing', processing_run_id = 'run-of-the-dead-process', stage = 'transcode'
                where id = ${processing.projectId}`;
-    const restartedAt = new Date(Date.now() + 1000);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await db()`update projects set last_progress_at = ${beforeRestart} where id = any(${[queued.projectId, processing.projectId]}::uuid[])`;
     // Something this process started after it came up: not the previous process's.
     const fresh = await queuedWithLostRun(user, video, 0);
 
-    const counts = await runReconcile({ ...settings, interruptedBefore: restartedAt }, realDeps);
-    expect(counts.queuedRedriven).toBeGreaterThanOrEqual(1);
-    expect(counts.stalledRetried).toBeGreaterThanOrEqual(1);
+    const restarted = { ...settings, interruptedBefore: restartedAt };
+    expect((await redriveQueuedProjects(db(), restarted, realDeps)).redriven).toBeGreaterThanOrEqual(1);
+    expect((await recoverStalledProcessing(db(), restarted, realDeps)).retried).toBeGreaterThanOrEqual(1);
     await runner.idle();
     expect(await projectRow(queued.projectId)).toMatchObject({ status: "ready", redrives: 1 });
     expect(await projectRow(processing.projectId)).toMatchObject({ status: "ready", redrives: 1 });
@@ -151,8 +155,9 @@ describe("re-driving projects whose run is gone", () => {
 
   it("fails a run interrupted by three restarts in a row with a message that says so", async () => {
     const upload = await queuedWithLostRun(user, video, 0);
-    await db()`update projects set status = 'processing', processing_run_id = 'dead', stall_retries = 3 where id = ${upload.projectId}`;
-    await recoverStalledProcessing(db(), { ...settings, interruptedBefore: new Date(Date.now() + 1000) }, recordingDeps());
+    await db()`update projects set status = 'processing', processing_run_id = 'dead', stall_retries = 3, last_progress_at = ${beforeRestart}
+               where id = ${upload.projectId}`;
+    await recoverStalledProcessing(db(), { ...settings, interruptedBefore: restartedAt }, recordingDeps());
     expect(await projectRow(upload.projectId)).toMatchObject({ status: "error", errorCode: "processing_stalled", errorMessage: INTERRUPTED_MESSAGE });
   });
 
