@@ -80,7 +80,6 @@ describe("re-driving projects whose run is gone", () => {
     setEmbeddedRunner(runner);
     const upload = await queuedWithLostRun(user, video, 45);
     // The runner saw the first id already (its run ended without a trace): resending it is dropped.
-    runner.send([{ name: "projects/unrelated", data: {} }]);
     const original = { name: "video/process", id: `process-${upload.projectId}`, data: { projectId: upload.projectId, userId: user.id } };
     runner.send([original]);
     await runner.idle();
