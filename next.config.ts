@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { processEnvironment } from "./lib/env";
+import { apiContentSecurityPolicy, staticSecurityHeaders } from "./lib/security/headers";
 
 const nextConfig: NextConfig = {
   // These start real binaries or open sockets and resolve files relative to their own package.
@@ -7,6 +9,15 @@ const nextConfig: NextConfig = {
   turbopack: { root: import.meta.dirname },
   outputFileTracingRoot: import.meta.dirname,
   poweredByHeader: false,
+  // Every response, the routes proxy.ts skips included. Fixed when the app is built, so HSTS
+  // here follows the build's APP_URL; proxy.ts sets it (and pages' nonce policy) from the
+  // running process's settings. Browsers ignore HSTS that arrives over http.
+  async headers() {
+    return [
+      { source: "/:path*", headers: staticSecurityHeaders(processEnvironment().APP_URL || "http://localhost:3000") },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }] },
+    ];
+  },
   experimental: {
     // Next.js holds a proxied request's body (twice) up to this size and reads the rest to
     // its end before the route runs. Just over the largest route cap (bodyLimits in
