@@ -45,15 +45,17 @@ export const processVideoFunction = inngest.createFunction(
     if (!source.proceed) return { status: "skipped", reason: source.reason };
     // The run id as memoised by the first step: every later write is conditional on it.
     const claim = { projectId, userId, runId: source.runId };
+    // Every read of the source is of the object completion verified (its ETag and size).
+    const verifiedSource = { key: source.sourceKey, etag: source.sourceEtag, size: source.sourceSize };
 
     const usage = await step.run("check-usage", () => checkUsage(db(), claim, new Date()));
 
     const media = await step.run("probe-media", () =>
-      probeSource(db(), claim, { sourceKey: source.sourceKey, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+      probeSource(db(), claim, { source: verifiedSource, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
     );
 
     const webMp4 = await step.run("make-web-mp4", () =>
-      makeWebMp4(db(), claim, { sourceKey: source.sourceKey, media, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+      makeWebMp4(db(), claim, { source: verifiedSource, media, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
     );
 
     const clips = await step.run("select-clips", () =>

@@ -1,5 +1,6 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import S3rver from "s3rver";
 import { listMultipartUploads, type KoaMiddleware } from "./list-multipart-uploads";
 import { storeMultipartObjectsAsParts, type FilesystemStore } from "./multipart-objects";
@@ -47,6 +48,42 @@ function abortMultipartUploads(store: FilesystemStore, bucket: string): KoaMiddl
   };
 }
 
+type ConditionalReadContext = {
+  method: string;
+  path: string;
+  status: number;
+  type: string;
+  body: unknown;
+  get(header: string): string;
+  response: { get(header: string): string };
+  remove(header: string): void;
+};
+
+const etagsIn = (list: string) => list.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+
+// s3rver ignores If-Match on GET and HEAD; R2 and S3 answer 412 PreconditionFailed when the
+// object's ETag is not one listed (processing reads its source only so, to notice an object
+// replaced after it was verified). Checked against the ETag of the very object s3rver opened
+// to answer, so a PUT landing in between cannot slip through.
+function honourIfMatch(bucket: string): KoaMiddleware {
+  return async (koa, next) => {
+    const ctx = koa as unknown as ConditionalReadContext;
+    const ifMatch = ctx.get("if-match");
+    if (!ifMatch || (ctx.method !== "GET" && ctx.method !== "HEAD") || !ctx.path.startsWith(`/${bucket}/`)) return next();
+    await next();
+    if (ctx.status !== 200 && ctx.status !== 206) return;
+    const etag = ctx.response.get("ETag");
+    if (etagsIn(ifMatch).some((tag) => tag === "*" || tag === etag)) return;
+    if (ctx.body instanceof Readable) ctx.body.destroy();
+    for (const header of ["ETag", "Last-Modified", "Content-Range", "Accept-Ranges", "Content-Disposition", "Content-Encoding"]) ctx.remove(header);
+    ctx.status = 412;
+    // A HEAD has no body (setting a null one would turn the status into 204).
+    if (ctx.method === "HEAD") return ctx.remove("Content-Length");
+    ctx.type = "application/xml";
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-Match</Condition></Error>`;
+  };
+}
+
 /**
  * An S3-protocol server (s3rver) on the local filesystem, with the bucket created and a
  * CORS rule that lets the app's origin PUT and read the ETag header, as R2 must be set up.
@@ -76,6 +113,7 @@ export async function startLocalStorage(options: {
   });
   const store = (server as unknown as { store: FilesystemStore }).store;
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
+    honourIfMatch(options.bucket),
     abortMultipartUploads(store, options.bucket),
     listMultipartUploads(store, options.bucket),
   );

@@ -12,7 +12,8 @@ export const UPLOADED_VIDEO_DEMUXERS = ["mov", "matroska", "avi"] as const;
 /** Outputs this app wrote itself (web MP4, clips): MP4 only. */
 export const WEB_MP4_DEMUXERS = ["mov"] as const;
 
-export type MediaInput = { url: string } | { file: string };
+/** A URL may come with request headers ffmpeg sends on every request to it (e.g. `If-Match`). */
+export type MediaInput = { url: string; headers?: Record<string, string> } | { file: string };
 
 export function protocolsFor(input: MediaInput): string {
   if ("file" in input) return "file";
@@ -27,6 +28,15 @@ export function inputLocation(input: MediaInput): string {
   return "file" in input ? `file:${input.file}` : input.url;
 }
 
+function requestHeaders(input: MediaInput): string[] {
+  if (!("url" in input) || !input.headers) return [];
+  const lines = Object.entries(input.headers).map(([name, value]) => {
+    if (/[\r\n]/.test(name + value)) throw new Error(`a request header for media input must be one line: ${name}`);
+    return `${name}: ${value}\r\n`;
+  });
+  return lines.length ? ["-headers", lines.join("")] : [];
+}
+
 /** The arguments that open one input: whitelists first, they are options of that input. */
 export function inputArgs(input: MediaInput, demuxers: readonly string[], extra: string[] = []): string[] {
   return [
@@ -34,6 +44,7 @@ export function inputArgs(input: MediaInput, demuxers: readonly string[], extra:
     protocolsFor(input),
     "-format_whitelist",
     demuxers.join(","),
+    ...requestHeaders(input),
     ...extra,
     "-i",
     inputLocation(input),

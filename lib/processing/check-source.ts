@@ -1,14 +1,16 @@
 import type { Db } from "@/lib/db/client";
 import { claimProjectForRun, getProcessingProject, type ProcessingProject } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/projects/timeline";
+import { log } from "@/lib/log";
 import { headObject } from "@/lib/storage/objects";
 import { isOwnedKey } from "@/lib/storage/owned-keys";
 import { ProcessingError } from "./processing-error";
 import { recordingFailures } from "./run-state";
 import { overallProgress } from "./stages";
+import { sourceChanged, type VerifiedSource } from "./verified-source";
 
 export type SourceCheck =
-  | { proceed: true; runId: string; sourceKey: string; sourceSize: number; attempt: number }
+  | { proceed: true; runId: string; sourceKey: string; sourceSize: number; sourceEtag: string; attempt: number }
   | { proceed: false; reason: "project_gone" | "already_ready" | "claimed_by_another_run" | "not_waiting"; status?: string };
 
 /**
@@ -46,10 +48,10 @@ export async function checkSource(db: Db, params: { projectId: string; userId: s
     message: attempt > 1 ? `Processing started (attempt ${attempt}).` : "Processing started.",
     data: { attempt, sourceSize: source.size },
   });
-  return { proceed: true, runId: params.runId, sourceKey: source.key, sourceSize: source.size, attempt };
+  return { proceed: true, runId: params.runId, sourceKey: source.key, sourceSize: source.size, sourceEtag: source.etag, attempt };
 }
 
-async function verifyStoredSource(project: ProcessingProject, ownerId: string): Promise<{ key: string; size: number }> {
+async function verifyStoredSource(project: ProcessingProject, ownerId: string): Promise<VerifiedSource> {
   const fromLink = project.sourceType === "url";
   if (fromLink && !project.sourceUrl) {
     throw new ProcessingError("source_missing", "This import has no link to download from. Start a new import with the video's link.");
@@ -82,8 +84,16 @@ async function verifyStoredSource(project: ProcessingProject, ownerId: string): 
         : "The uploaded file is no longer in storage. Upload the video again.",
     );
   }
+  if (project.sourceEtag !== null) {
+    const verified = { key: project.r2Key, etag: project.sourceEtag, size: project.sourceSize ?? -1 };
+    if (head.etag !== verified.etag || head.size !== verified.size) throw sourceChanged(verified, head);
+    return verified;
+  }
   if (head.size === 0) {
     throw new ProcessingError("empty_file", "The uploaded file is empty (0 bytes). Upload the video again.");
   }
-  return { key: project.r2Key, size: head.size };
+  // Verified before the ETag was kept: the run holds on to the object it finds now.
+  if (!head.etag) throw new Error(`storage gave no ETag for the source ${project.r2Key}`);
+  log.info("source_etag_pinned_at_start", { projectId: project.id, key: project.r2Key });
+  return { key: project.r2Key, etag: head.etag, size: head.size };
 }

@@ -17,7 +17,8 @@ import { planWebMp4, webMp4OutputArgs, type WebMp4Plan } from "./plan-web-mp4";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures, stageProgress } from "./run-state";
 import { keepForLaterSteps, sweepStaleWorkspaces } from "./run-workspace";
-import { storedMedia, uploadFile } from "./stored-media";
+import { uploadFile } from "./stored-media";
+import { readVerifiedSource, type VerifiedSource } from "./verified-source";
 
 /** The web MP4's name in the run's workspace (see run-workspace.ts). */
 export const WEB_MP4_FILE = "web.mp4";
@@ -83,7 +84,7 @@ export function webMp4DurationCap(maxDurationSeconds: number): number {
 export async function makeWebMp4(
   db: Db,
   claim: RunClaim,
-  params: { sourceKey: string; media: MediaInfo; maxDurationSeconds: number; planName: string },
+  params: { source: VerifiedSource; media: MediaInfo; maxDurationSeconds: number; planName: string },
 ): Promise<WebMp4> {
   const plan = planWebMp4(params.media);
   const stage = plan.method;
@@ -104,17 +105,19 @@ export async function makeWebMp4(
       const loudnessSamples = plan.audio !== "none" ? path.join(dir, "loudness.s16le") : null;
       let ffmpegMs: number;
       try {
-        ({ elapsedMs: ffmpegMs } = await runFfmpeg({
-          input: await storedMedia(claim.userId, params.sourceKey),
-          demuxers: UPLOADED_VIDEO_DEMUXERS,
-          durationSeconds: webMp4DurationCap(params.maxDurationSeconds),
-          outputArgs: webMp4OutputArgs(plan, params.media, { preset: env().FFMPEG_PRESET }),
-          outputPath: output,
-          maxOutputBytes: env().OUTPUT_MAX_BYTES,
-          extraOutputs: loudnessSamples ? loudnessSamplesOutput(loudnessSamples, env().OUTPUT_MAX_BYTES) : undefined,
-          timeoutMs: env().FFMPEG_TIMEOUT_SECONDS * 1000,
-          onProgress: (update) => progress.fraction(fractionDone(update, params.media.durationSeconds)),
-        }));
+        ({ elapsedMs: ffmpegMs } = await readVerifiedSource(claim.userId, params.source, (input) =>
+          runFfmpeg({
+            input,
+            demuxers: UPLOADED_VIDEO_DEMUXERS,
+            durationSeconds: webMp4DurationCap(params.maxDurationSeconds),
+            outputArgs: webMp4OutputArgs(plan, params.media, { preset: env().FFMPEG_PRESET }),
+            outputPath: output,
+            maxOutputBytes: env().OUTPUT_MAX_BYTES,
+            extraOutputs: loudnessSamples ? loudnessSamplesOutput(loudnessSamples, env().OUTPUT_MAX_BYTES) : undefined,
+            timeoutMs: env().FFMPEG_TIMEOUT_SECONDS * 1000,
+            onProgress: (update) => progress.fraction(fractionDone(update, params.media.durationSeconds)),
+          }),
+        ));
       } catch (error) {
         throw explainLimitFailure(error, "Making the web MP4");
       } finally {

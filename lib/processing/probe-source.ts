@@ -8,7 +8,7 @@ import { checkMediaLimits, describeMedia, formatDuration, type MediaInfo } from 
 import { explainLimitFailure } from "./make-web-mp4";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures } from "./run-state";
-import { storedMedia } from "./stored-media";
+import { readVerifiedSource, type VerifiedSource } from "./verified-source";
 
 export const PROBE_TIMEOUT_MS = 120_000;
 
@@ -61,13 +61,15 @@ export function summarizeMedia(media: MediaInfo): string {
 export async function probeSource(
   db: Db,
   claim: RunClaim,
-  params: { sourceKey: string; maxDurationSeconds: number; planName: string },
+  params: { source: VerifiedSource; maxDurationSeconds: number; planName: string },
 ): Promise<MediaInfo> {
   return recordingFailures(db, claim, "probe", async () => {
     await enterStage(db, claim, "probe");
     let media: MediaInfo;
     try {
-      const output = await probe(await storedMedia(claim.userId, params.sourceKey), { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS });
+      const output = await readVerifiedSource(claim.userId, params.source, (input) =>
+        probe(input, { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS }),
+      );
       media = describeMedia(output);
     } catch (error) {
       throw error instanceof MediaToolError ? explainProbeFailure(error) : error;

@@ -3,6 +3,7 @@
 
 export type ProcessingErrorCode =
   | "source_missing"
+  | "source_changed"
   | "empty_file"
   | "not_a_video"
   | "unsupported_format"

@@ -18,13 +18,19 @@ function readUrlLifetimeSeconds(): number {
   return Math.min(env().FFMPEG_TIMEOUT_SECONDS + 15 * 60, 7 * 24 * 3600);
 }
 
-/** A signed GET ffmpeg reads `key` through; only for a key the server made for `ownerId`. */
-export async function storedMedia(ownerId: string, key: string): Promise<MediaInput> {
+/**
+ * A signed GET ffmpeg reads `key` through; only for a key the server made for `ownerId`.
+ * With `ifMatch`, `If-Match` is a signed header: every request ffmpeg makes (it opens a
+ * new range request on each seek) must carry it, and storage answers 412 once the key
+ * holds another object, so nothing but the object with that ETag is ever read.
+ */
+export async function storedMedia(ownerId: string, key: string, options: { ifMatch?: string } = {}): Promise<MediaInput> {
   await assertOwnedKey(ownerId, key, "media read by processing");
-  const url = await getSignedUrl(storage(), new GetObjectCommand({ Bucket: bucket(), Key: key }), {
+  const url = await getSignedUrl(storage(), new GetObjectCommand({ Bucket: bucket(), Key: key, IfMatch: options.ifMatch }), {
     expiresIn: readUrlLifetimeSeconds(),
+    ...(options.ifMatch ? { signableHeaders: new Set(["if-match"]) } : {}),
   });
-  return { url };
+  return options.ifMatch ? { url, headers: { "If-Match": options.ifMatch } } : { url };
 }
 
 export async function uploadFile(key: string, path: string, contentType: string): Promise<number> {

@@ -37,10 +37,21 @@ export async function headObject(key: string): Promise<ObjectHead | null> {
   }
 }
 
-/** Bytes [start, end] inclusive; fewer when the object is shorter. */
-export async function getObjectRange(key: string, start: number, end: number): Promise<Buffer> {
+/** Storage refused a conditional read (`If-Match`): the object is no longer the one named. */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === "PreconditionFailed" || error.$metadata.httpStatusCode === 412)
+  );
+}
+
+/**
+ * Bytes [start, end] inclusive; fewer when the object is shorter. With `ifMatch`, only
+ * from the object that has that ETag (412 PreconditionFailed otherwise).
+ */
+export async function getObjectRange(key: string, start: number, end: number, options: { ifMatch?: string } = {}): Promise<Buffer> {
   const result = await storage().send(
-    new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=${start}-${end}` }),
+    new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=${start}-${end}`, IfMatch: options.ifMatch }),
   );
   const bytes = await result.Body?.transformToByteArray();
   return Buffer.from(bytes ?? new Uint8Array());

@@ -153,6 +153,13 @@ async function finishClaimedUpload(
         await failClaimedUpload(claim, "size_mismatch", message, { deleteObject: true });
         throw new AppError("conflict", message, { size: check.size, declared: upload.size });
       }
+      if (check.problem === "changed") {
+        throw new AppError(
+          "upload_incomplete",
+          "The file in storage was replaced while it was being checked. Finish uploading it, then complete again.",
+          { problem: "changed" },
+        );
+      }
       throw new AppError(
         "upload_incomplete",
         check.problem === "missing"
@@ -170,6 +177,7 @@ async function finishClaimedUpload(
         projectId: upload.projectId,
         userId: upload.userId,
         key: upload.key,
+        verified: { etag: check.etag, size: check.size },
         receivedAt: completedAt,
         message: `Upload verified: ${formatBytes(check.size)}, ${containerNames[check.container]}. Queued for processing.`,
         data: { uploadId: upload.id, size: check.size, container: check.container, brand: check.brand },

@@ -14,6 +14,9 @@ export type ProcessingProject = {
   sourceUrl: string | null;
   r2Key: string | null;
   uploadCompletedAt: Date | null;
+  /** The source's ETag and size as completion verified them; null for a project verified before they were kept. */
+  sourceEtag: string | null;
+  sourceSize: number | null;
   processingRunId: string | null;
   processingAttempts: number;
 };
@@ -24,7 +27,8 @@ export async function getProcessingProject(
 ): Promise<ProcessingProject | null> {
   const [row] = await db<ProcessingProject[]>`
     select id, status, source_type as "sourceType", source_url as "sourceUrl", r2_key as "r2Key",
-           upload_completed_at as "uploadCompletedAt", processing_run_id as "processingRunId",
+           upload_completed_at as "uploadCompletedAt", source_etag as "sourceEtag",
+           source_size::float8 as "sourceSize", processing_run_id as "processingRunId",
            processing_attempts as "processingAttempts"
     from projects where id = ${params.projectId} and user_id = ${params.userId}`;
   return row ?? null;

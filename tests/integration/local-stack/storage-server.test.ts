@@ -1,7 +1,18 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { completeMultipartUpload, createMultipartUpload, uploadPart } from "@/lib/storage/multipart";
-import { deleteObject, getObjectRange, getObjectStream, headObject, listObjects, putObject } from "@/lib/storage/objects";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { storedMedia } from "@/lib/processing/stored-media";
+import { bucket, storage } from "@/lib/storage/client";
+import {
+  deleteObject,
+  getObjectRange,
+  getObjectStream,
+  headObject,
+  isPreconditionFailed,
+  listObjects,
+  putObject,
+} from "@/lib/storage/objects";
 import { storageErrorName } from "@/lib/uploads/storage-errors";
 
 const MiB = 1024 * 1024;
@@ -116,6 +127,56 @@ describe("the local storage server's multipart completion", () => {
     const error = await getObjectRange(key, 0, 4095).catch((e: unknown) => e);
     expect(storageErrorName(error)).toBe("InvalidRange");
     expect(await headObject(key)).toMatchObject({ size: 0 });
+    await deleteObject(key);
+  });
+});
+
+describe("the local storage server's conditional reads (If-Match), as R2 and S3 answer them", () => {
+  it("serves a range only while the object has the ETag named, plain or multipart, and answers 412 PreconditionFailed once it was replaced", async () => {
+    const key = `tests/if-match-${randomUUID()}.mp4`;
+    const { storageUploadId, bodies, parts } = await uploadThreeParts(key);
+    await completeMultipartUpload({ key, storageUploadId, parts });
+    const multipartEtag = (await headObject(key))!.etag!;
+
+    expect((await getObjectRange(key, 0, 99, { ifMatch: multipartEtag })).equals(bodies[0]!.subarray(0, 100))).toBe(true);
+    expect((await getObjectRange(key, 0, 9, { ifMatch: `"other", ${multipartEtag}` })).length).toBe(10);
+    expect((await getObjectRange(key, 0, 9, { ifMatch: "*" })).length).toBe(10);
+
+    const replacement = randomBytes(1000);
+    await putObject(key, replacement, { contentType: "video/mp4" });
+    const refused = await getObjectRange(key, 0, 99, { ifMatch: multipartEtag }).catch((e: unknown) => e);
+    expect(isPreconditionFailed(refused)).toBe(true);
+    expect(storageErrorName(refused)).toBe("PreconditionFailed");
+    const head = await storage()
+      .send(new HeadObjectCommand({ Bucket: bucket(), Key: key, IfMatch: multipartEtag }))
+      .catch((e: unknown) => e);
+    expect(isPreconditionFailed(head)).toBe(true);
+
+    const plainEtag = `"${md5(replacement).toString("hex")}"`;
+    expect((await getObjectRange(key, 0, 99, { ifMatch: plainEtag })).equals(replacement.subarray(0, 100))).toBe(true);
+    await deleteObject(key);
+  });
+
+  it("binds a processing read URL to the ETag (a signed If-Match header): the bytes come while the object is the one named, 412 once it was replaced", async () => {
+    const ownerId = randomUUID();
+    const key = `uploads/${ownerId}/${randomUUID()}/holiday.mp4`;
+    const original = randomBytes(4096);
+    await putObject(key, original, { contentType: "video/mp4" });
+    const etag = (await headObject(key))!.etag!;
+
+    const input = await storedMedia(ownerId, key, { ifMatch: etag });
+    if (!("url" in input)) throw new Error("expected a URL input");
+    expect(new URL(input.url).searchParams.get("X-Amz-SignedHeaders")).toBe("host;if-match");
+    expect(input.headers).toEqual({ "If-Match": etag });
+
+    const withHeader = await fetch(input.url, { headers: { Range: "bytes=0-99", ...input.headers } });
+    expect(withHeader.status).toBe(206);
+    expect(Buffer.from(await withHeader.arrayBuffer()).equals(original.subarray(0, 100))).toBe(true);
+
+    await putObject(key, randomBytes(4096), { contentType: "video/mp4" });
+    const afterReplace = await fetch(input.url, { headers: { Range: "bytes=0-99", ...input.headers } });
+    expect(afterReplace.status).toBe(412);
+    expect(await afterReplace.text()).toContain("<Code>PreconditionFailed</Code>");
     await deleteObject(key);
   });
 });
