@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { env } from "@/lib/env";
+import { currentRunSignal } from "@/lib/jobs/run-cancellation";
 import { ffmpegPath, ffprobePath } from "./binaries";
 
 // Every ffmpeg/ffprobe run goes through here: a wall-clock limit (SIGKILL, not a polite
@@ -16,7 +17,7 @@ import { ffmpegPath, ffprobePath } from "./binaries";
 // allocation past it fails inside ffmpeg, which then stops with ENOMEM: a tiny file that
 // declares an enormous picture stops at the limit instead of taking the worker's memory.
 
-export type MediaToolFailure = "failed" | "timeout" | "output_too_large" | "memory_limit" | "not_started";
+export type MediaToolFailure = "failed" | "timeout" | "output_too_large" | "memory_limit" | "not_started" | "cancelled";
 
 export class MediaToolError extends Error {
   constructor(
@@ -32,6 +33,8 @@ export class MediaToolError extends Error {
           ? `${tool} output exceeded its size limit`
           : failure === "memory_limit"
             ? `${tool} needed more memory than its limit allows`
+            : failure === "cancelled"
+            ? `${tool} was stopped: its job run was cancelled`
             : failure === "not_started"
             ? `${tool} could not be started: ${stderrTail}`
             : `${tool} exited with code ${exitCode}: ${stderrTail.trim().split("\n").slice(-3).join(" | ")}`,
@@ -54,6 +57,11 @@ export type MediaToolRun = {
   redact?: string[];
   /** The run's memory limit when it is not the one-output FFMPEG_MEMORY_LIMIT_MB (see ffmpeg.ts). */
   memoryLimitBytes?: number;
+  /**
+   * Kills the tool at once when it aborts. Defaults to the current job run's signal, so a
+   * run cancelled mid-step (its project deleted) does not leave ffmpeg working for nothing.
+   */
+  signal?: AbortSignal;
 };
 
 export type MediaToolResult = { stdout: string; stderrTail: string; elapsedMs: number };
@@ -102,7 +110,12 @@ export function redactText(text: string, secrets: string[] = []): string {
 export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
   const binary = run.tool === "ffmpeg" ? ffmpegPath() : ffprobePath();
   const started = performance.now();
+  const cancel = run.signal ?? currentRunSignal();
   return new Promise((resolve, reject) => {
+    if (cancel?.aborted) {
+      reject(new MediaToolError("cancelled", run.tool, "", null));
+      return;
+    }
     const limited = withMemoryLimit(binary, run.args, run.memoryLimitBytes ?? memoryLimitBytes());
     // turbopackIgnore: a system binary, not a project file for the output tracer to follow.
     const child = spawn(/* turbopackIgnore: true */ limited.command, limited.args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -116,6 +129,8 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
       child.kill("SIGKILL");
     };
     const timer = setTimeout(() => kill("timeout"), run.timeoutMs);
+    const onAbort = () => kill("cancelled");
+    cancel?.addEventListener("abort", onAbort, { once: true });
     const outputs = run.outputs ?? [];
     const oversized = async () => {
       const sizes = await Promise.all(outputs.map((o) => stat(o.path).then((s) => s.size).catch(() => 0)));
@@ -146,6 +161,7 @@ export function runMediaTool(run: MediaToolRun): Promise<MediaToolResult> {
     });
     child.on("close", async (code, signal) => {
       clearTimeout(timer);
+      cancel?.removeEventListener("abort", onAbort);
       if (poll) clearInterval(poll);
       const stderrTail = redactText(stderr, run.redact);
       // ffmpeg's own -fs stops writing at the cap and exits 0: reaching it means truncated.
