@@ -10,6 +10,7 @@ import { makeWebMp4 } from "@/lib/processing/make-web-mp4";
 import { probeSource } from "@/lib/processing/probe-source";
 import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
 import { selectClips } from "@/lib/processing/select-clips";
+import { whileRunHoldsProject } from "@/lib/processing/while-run-holds-project";
 
 type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
 
@@ -54,20 +55,25 @@ export const processVideoFunction = inngest.createFunction(
       probeSource(db(), claim, { source: verifiedSource, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
     );
 
+    // The long media steps stop their ffmpeg once the project is deleted, mid-step too.
     const webMp4 = await step.run("make-web-mp4", () =>
-      makeWebMp4(db(), claim, { source: verifiedSource, media, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+      whileRunHoldsProject(db(), claim, () =>
+        makeWebMp4(db(), claim, { source: verifiedSource, media, maxDurationSeconds: usage.maxDurationSeconds, planName: usage.planName }),
+      ),
     );
 
     const clips = await step.run("select-clips", () =>
       selectClips(db(), claim, { durationSeconds: webMp4.durationSeconds, analysis: webMp4.analysis, count: env().CLIP_COUNT }),
     );
     await step.run("make-thumbnail-and-clips", () =>
-      makeThumbnailAndClips(db(), claim, {
-        playbackKey: webMp4.key,
-        durationSeconds: webMp4.durationSeconds,
-        keyframes: webMp4.analysis.keyframes,
-        clips,
-      }),
+      whileRunHoldsProject(db(), claim, () =>
+        makeThumbnailAndClips(db(), claim, {
+          playbackKey: webMp4.key,
+          durationSeconds: webMp4.durationSeconds,
+          keyframes: webMp4.analysis.keyframes,
+          clips,
+        }),
+      ),
     );
 
     await step.run("finalize", () =>

@@ -4,6 +4,7 @@ import { formatBytes } from "@/lib/billing/plans";
 import { getUserPlan } from "@/lib/billing/usage";
 import type { Db, Sql } from "@/lib/db/client";
 import { currentRunSignal, RunCancelledError } from "@/lib/jobs/run-cancellation";
+import { whileStillWanted } from "@/lib/jobs/while-still-wanted";
 import { sendEvent } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";
@@ -65,25 +66,21 @@ async function stillWaitingForDownload(db: Db, ref: ImportRef): Promise<boolean>
  * IMPORT_PROJECT_CHECK_MS, by asking the database. Either way the multipart upload is
  * aborted, and an object completed just before the deletion is removed.
  */
-export async function downloadImport(
+export function downloadImport(db: Db, ref: ImportRef & { url: string }, now: Date): Promise<{ key: string; size: number }> {
+  return whileStillWanted(
+    () => stillWaitingForDownload(db, ref),
+    { intervalMs: IMPORT_PROJECT_CHECK_MS, reason: "the project is no longer waiting for this download" },
+    () => downloadWhileWanted(db, ref, now, currentRunSignal()),
+  );
+}
+
+async function downloadWhileWanted(
   db: Db,
   ref: ImportRef & { url: string },
   now: Date,
-  runSignal: AbortSignal | undefined = currentRunSignal(),
+  signal: AbortSignal | undefined,
 ): Promise<{ key: string; size: number }> {
   const key = importedSourceKey(ref.userId, ref.projectId, ref.url);
-  const stop = new AbortController();
-  const forwardRunSignal = () => stop.abort(runSignal?.reason);
-  if (runSignal?.aborted) forwardRunSignal();
-  runSignal?.addEventListener("abort", forwardRunSignal, { once: true });
-  const watch = setInterval(() => {
-    void stillWaitingForDownload(db, ref).then(
-      (waiting) => {
-        if (!waiting) stop.abort(new RunCancelledError("the project is no longer waiting for this download"));
-      },
-      () => {}, // a database hiccup is not a reason to stop; the next check decides
-    );
-  }, IMPORT_PROJECT_CHECK_MS);
   const { plan } = await getUserPlan(db, ref.userId, now);
   const progress = createProgressReporter({
     minIntervalMs: 1000,
@@ -96,15 +93,15 @@ export async function downloadImport(
       url: ref.url,
       key,
       maxBytes: plan.maxUploadBytes,
-      signal: stop.signal,
+      signal,
       onProgress: (bytes, total) => {
         if (total) progress.report((bytes / total) * 100);
       },
     });
     await progress.flush();
-    if (stop.signal.aborted || !(await stillWaitingForDownload(db, ref))) {
+    if (signal?.aborted || !(await stillWaitingForDownload(db, ref))) {
       await deleteObject(key).catch(() => {});
-      throw new NonRetriableError("The project was deleted during its download; nothing was kept.");
+      throw new NonRetriableError("The project stopped waiting for this download (deleted or failed meanwhile); nothing was kept.");
     }
     return { key, size: result.size };
   } catch (error) {
@@ -113,9 +110,6 @@ export async function downloadImport(
     if (error instanceof AppError) return failImport(db, ref, error.code, error.message);
     if (error instanceof FetchFailedError) throw error; // transient: Inngest retries, onFailure records the last
     throw error;
-  } finally {
-    clearInterval(watch);
-    runSignal?.removeEventListener("abort", forwardRunSignal);
   }
 }
 

@@ -164,7 +164,7 @@ describe("imports from slow or stalled links", () => {
     await db()`
       insert into projects (id, user_id, title, status, source_type, source_url)
       values (${projectId}, ${user.id}, 'video', 'uploading', 'url', ${url})`;
-    const download = downloadImport(db(), { projectId, userId: user.id, url }, new Date(), undefined);
+    const download = downloadImport(db(), { projectId, userId: user.id, url }, new Date());
     const settled = download.then(
       () => "downloaded",
       (error: Error) => error.message,

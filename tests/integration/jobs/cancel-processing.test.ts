@@ -6,16 +6,18 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteProject } from "@/app/api/projects/[id]/route";
 import { functions } from "@/inngest";
+import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
 import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { ffmpegPath } from "@/lib/media/binaries";
+import { HOLD_CHECK_INTERVAL_MS } from "@/lib/processing/while-run-holds-project";
 import { listObjects } from "@/lib/storage/objects";
 import { projectPrefix } from "@/lib/storage/keys";
 import type { TestMedia } from "@/tests/support/media";
 import { callRoute } from "@/tests/support/routes";
 import { createTestUser } from "@/tests/support/users";
-import { leftoverScratchDirs, processEvent, projectView, queuedProject } from "../processing/support";
+import { leftoverScratchDirs, processEvent, projectView, queuedProject, testEngine } from "../processing/support";
 
 const run = promisify(execFile);
 
@@ -87,5 +89,29 @@ describe("deleting a project while its video is processed (embedded mode)", () =
     expect(await listObjects(projectPrefix(user.id, projectId))).toEqual([]);
     expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
     expect(await ffmpegPidWith(scratchRoot)).toBeNull();
+  }, 90_000);
+
+  it("kills the transcoding ffmpeg without a run signal (as on Inngest Cloud) at the step's next check that the run holds the project", async () => {
+    const user = await createTestUser("cancels-on-cloud");
+    const { projectId } = await queuedProject(user.id, source);
+    // @inngest/test drives the function in-process with no embedded runner: nothing
+    // signals the step, as when Inngest Cloud calls /api/inngest for it.
+    const execution = testEngine(projectId, user.id).execute().catch((error: unknown) => error);
+
+    let pid: number | null = null;
+    await expect
+      .poll(async () => (pid = (await projectView(projectId)).stage === "transcode" ? await ffmpegPidWith(scratchRoot) : null), {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .not.toBeNull();
+    await db()`delete from projects where id = ${projectId}`;
+    const deletedAt = Date.now();
+    await expect.poll(() => alive(pid!), { timeout: HOLD_CHECK_INTERVAL_MS + 2_000, interval: 50 }).toBe(false);
+    expect(Date.now() - deletedAt).toBeLessThan(HOLD_CHECK_INTERVAL_MS + 1_000);
+    const ended = (await execution) as { error?: { message?: string } };
+    expect(ended.error?.message).toBe("ffmpeg was stopped: its job run was cancelled"); // killed, not finished
+    expect(await listObjects(projectPrefix(user.id, projectId))).toEqual([]);
+    expect(await leftoverScratchDirs(scratchRoot)).toEqual([]);
   }, 90_000);
 });
