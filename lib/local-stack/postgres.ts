@@ -52,6 +52,16 @@ export async function startLocalPostgres(options: {
   }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`,
-    stop: () => pg.stop(),
+    // pg.stop() waits for an exit event that never comes when Postgres has already stopped
+    // (Ctrl-C in a terminal signals Postgres too); Postgres removes postmaster.pid last.
+    stop: () => Promise.race([pg.stop(), postmasterGone(options.dataDir)]),
   };
+}
+
+/** Resolves once Postgres has removed its lock file (a clean shutdown), or after 30 s. */
+async function postmasterGone(dataDir: string): Promise<void> {
+  const lockFile = path.join(dataDir, "postmaster.pid");
+  for (let waited = 0; waited < 30_000 && existsSync(lockFile); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
