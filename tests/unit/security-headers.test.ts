@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import nextConfig from "@/next.config";
 import {
@@ -13,6 +13,8 @@ import {
 import { policySettings } from "@/lib/security/policy-settings";
 import { proxy } from "@/proxy";
 import { useUnitEnv } from "../support/unit-env";
+import { startFakeSupabaseAuth } from "../support/fake-supabase-auth";
+import { createSupabaseServerClient } from "@/lib/auth/supabase-server";
 
 const local: PolicySettings = {
   appUrl: "http://localhost:3000",
@@ -104,9 +106,49 @@ describe("security headers", () => {
     useUnitEnv();
     const response = await proxy(new NextRequest("http://localhost:3000/projects"));
     const policy = response.headers.get("content-security-policy")!;
-    expect(policy).toBe(pageContentSecurityPolicy(/'nonce-([^']+)'/.exec(policy)![1], policySettings()));
+    expect(policy).toBe(pageContentSecurityPolicy(/'nonce-([^']+)'/.exec(policy)![1]!, policySettings()));
     // NextResponse.next({ request: { headers } }) is how a proxy hands request headers to the render.
     expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
     expect(response.headers.get("x-middleware-request-x-nonce")).toBe(/'nonce-([^']+)'/.exec(policy)![1]);
+  });
+
+  it("proxy.ts sends HSTS on pages and API routes when the running app's APP_URL is https", async () => {
+    useUnitEnv({ APP_URL: "https://clips.example.com" });
+    for (const path of ["/upload", "/api/uploads"]) {
+      const response = await proxy(new NextRequest(`https://clips.example.com${path}`));
+      expect(response.headers.get("strict-transport-security"), path).toBe("max-age=63072000; includeSubDomains");
+    }
+    useUnitEnv({ APP_URL: "http://localhost:3000" });
+    expect((await proxy(new NextRequest("http://localhost:3000/upload"))).headers.get("strict-transport-security")).toBeNull();
+  });
+
+  it("proxy.ts keeps a refreshed Supabase session's cookies beside the nonce, for the response and the render", async () => {
+    // Supabase Auth is a fake at the HTTP boundary (tests/support/fake-supabase-auth.ts).
+    const fake = await startFakeSupabaseAuth({ accessTokenSeconds: 60 });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      useUnitEnv({ AUTH_MODE: "", SUPABASE_URL: fake.url, SUPABASE_ANON_KEY: fake.anonKey, SUPABASE_JWT_SECRET: "" });
+      fake.createUser("headers@example.com", "correct horse battery staple", "0b9d2c4e-1f3a-4b5c-8d7e-6f5a4b3c2d1e");
+      const cookies = new Map<string, string>();
+      const supabase = createSupabaseServerClient([], (set) => set.forEach(({ name, value }) => cookies.set(name, value)));
+      expect((await supabase.auth.signInWithPassword({ email: "headers@example.com", password: "correct horse battery staple" })).error).toBeNull();
+      const [name, signedIn] = [...cookies][0]!;
+      vi.setSystemTime(Date.now() + 45_000); // 15 s left: the proxy refreshes
+
+      const cookie = `${name}=${encodeURIComponent(signedIn!)}`;
+      const response = await proxy(new NextRequest("http://localhost:3000/projects", { headers: { cookie } }));
+      const refreshed = response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+      expect(refreshed).toBeDefined();
+      expect(refreshed).not.toContain(encodeURIComponent(signedIn!));
+      // The page renders with the new session and the nonce policy.
+      expect(response.headers.get("x-middleware-request-cookie")).toBe(refreshed!.split(";")[0]);
+      const policy = response.headers.get("content-security-policy")!;
+      expect(response.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+      expect(policy).toContain(`connect-src 'self' https://account-id.r2.cloudflarestorage.com https://clipcrafter-unit.account-id.r2.cloudflarestorage.com ${new URL(fake.url).origin}`);
+    } finally {
+      vi.useRealTimers();
+      useUnitEnv();
+      await fake.stop();
+    }
   });
 });
