@@ -1,43 +1,28 @@
-// A small matcher for the five-field cron expressions Inngest functions use, so embedded
-// mode can run cron-triggered functions on the same schedule. Supports `*`, numbers,
-// ranges `a-b`, steps `*/n` and `a-b/n`, and lists. Times are UTC, as in Inngest.
+import { Cron } from "croner";
 
-const fields = [
-  { min: 0, max: 59 },
-  { min: 0, max: 23 },
-  { min: 1, max: 31 },
-  { min: 1, max: 12 },
-  { min: 0, max: 7 },
-] as const;
+// Cron triggers in embedded mode, read the way Inngest reads them: five fields, times in
+// UTC unless the expression starts with `TZ=<zone>`, and when both day fields are
+// restricted either one matching is enough (Vixie cron; croner's default, `domAndDow`
+// false). croner parses and schedules; this only says how.
 
-function parseField(text: string, { min, max }: { min: number; max: number }): Set<number> {
-  const values = new Set<number>();
-  for (const part of text.split(",")) {
-    const [range, stepText] = part.split("/");
-    const step = stepText === undefined ? 1 : Number(stepText);
-    const [from, upTo] = range === "*" ? [min, max] : range!.split("-").map(Number);
-    const to = upTo ?? (stepText === undefined ? from : max);
-    if (![from, to, step].every(Number.isInteger) || step! < 1 || from! < min || to! > max || from! > to!) {
-      throw new Error(`invalid cron field "${text}"`);
-    }
-    for (let v = from!; v <= to!; v += step) values.add(v);
+const TIMEZONE_PREFIX = /^(?:CRON_)?TZ=(\S+)\s+(.*)$/;
+
+/**
+ * The croner job for `expression`: running `run` at each time it names (its timer does not
+ * hold the process open; `.stop()` ends it), or, without `run`, paused, to ask when it
+ * matches. Throws, naming the expression, when it is not one Inngest would accept.
+ */
+export function cronSchedule(expression: string, run?: () => void): Cron {
+  const prefixed = TIMEZONE_PREFIX.exec(expression.trim());
+  const pattern = prefixed ? prefixed[2]!.trim() : expression.trim();
+  const timezone = prefixed ? prefixed[1]! : "Etc/UTC";
+  if (!pattern.startsWith("@") && pattern.split(/\s+/).length !== 5) {
+    throw new Error(`cron expression "${expression}" must have 5 fields`);
   }
-  return values;
-}
-
-export function cronMatcher(expression: string): (at: Date) => boolean {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`cron expression "${expression}" must have 5 fields`);
-  const [minute, hour, day, month, weekday] = parts.map((p, i) => parseField(p, fields[i]!));
-  if (weekday!.has(7)) weekday!.add(0);
-  const dayRestricted = parts[2] !== "*";
-  const weekdayRestricted = parts[4] !== "*";
-  return (at) => {
-    if (!minute!.has(at.getUTCMinutes()) || !hour!.has(at.getUTCHours()) || !month!.has(at.getUTCMonth() + 1)) return false;
-    const dayMatch = day!.has(at.getUTCDate());
-    const weekdayMatch = weekday!.has(at.getUTCDay());
-    // Standard cron: when both day fields are restricted, either may match.
-    if (dayRestricted && weekdayRestricted) return dayMatch || weekdayMatch;
-    return dayMatch && weekdayMatch;
-  };
+  const options = { timezone, mode: "5-part", paused: !run, unref: true } as const;
+  try {
+    return run ? new Cron(pattern, options, run) : new Cron(pattern, options);
+  } catch (error) {
+    throw new Error(`cron expression "${expression}" has an invalid cron field: ${(error as Error).message}`);
+  }
 }

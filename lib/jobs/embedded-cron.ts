@@ -1,11 +1,11 @@
 import type { InngestFunction } from "inngest";
 import { log } from "@/lib/log";
-import { cronMatcher } from "./cron";
+import { cronSchedule } from "./cron";
 import type { EmbeddedRunner } from "./embedded-runner";
 
 function cronOf(fn: InngestFunction.Any): string | undefined {
-  const triggers = (fn["opts"].triggers ?? []) as { cron?: string }[];
-  return triggers.find((t) => typeof t?.cron === "string")?.cron;
+  const triggers: InngestFunction.Trigger<string>[] = fn.opts.triggers ?? [];
+  return triggers.find((t) => typeof t.cron === "string")?.cron;
 }
 
 /** What a cron function's first run in a newly started embedded process is told. */
@@ -15,9 +15,9 @@ const STARTUP_RETRY_MS = 2_000;
 const STARTUP_GIVE_UP_MS = 10 * 60_000;
 
 /**
- * Embedded mode's stand-in for Inngest's scheduler: at the start of every minute, runs
- * each cron-triggered function whose expression matches (through the embedded runner,
- * like any other run). Returns a function that stops it.
+ * Embedded mode's stand-in for Inngest's scheduler: runs each cron-triggered function at
+ * the times its expression names (croner keeps the time; the run goes through the
+ * embedded runner like any other). Returns a function that stops it.
  *
  * It also runs each of them once at once, with `interruptedBefore` set to this moment: in
  * embedded mode runs live only in the process, so whatever the previous process had under
@@ -32,10 +32,9 @@ export function startEmbeddedCron(
 ): () => void {
   const scheduled = functions.flatMap((fn) => {
     const cron = cronOf(fn);
-    return cron ? [{ fn, matches: cronMatcher(cron), cron }] : [];
+    return cron ? [{ fn, cron }] : [];
   });
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   const startedAt = options.startedAt ?? new Date();
   const retryMs = options.startupRetryMs ?? STARTUP_RETRY_MS;
 
@@ -53,20 +52,14 @@ export function startEmbeddedCron(
   };
   for (const { fn } of scheduled) void runAtStartup(fn);
 
-  const tick = () => {
-    const now = new Date();
-    for (const { fn, matches, cron } of scheduled) {
-      if (!matches(now)) continue;
+  const jobs = scheduled.map(({ fn, cron }) =>
+    cronSchedule(cron, () => {
       log.info("embedded_cron_triggered", { functionId: fn.id(), cron });
       runner.trigger(fn.id()).catch((error: unknown) => log.error("embedded_cron_failed", { functionId: fn.id(), error }));
-    }
-    timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
-    timer.unref();
-  };
-  timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
-  timer.unref();
+    }),
+  );
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    for (const job of jobs) job.stop();
   };
 }

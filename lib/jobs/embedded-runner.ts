@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { InngestFunction } from "inngest";
-import { ServerTiming } from "inngest/internals";
-import { StepMode, StepOpCode } from "inngest/types";
+import { StepOpCode } from "inngest/types";
 import { log } from "@/lib/log";
-import { ConcurrencyGate, concurrencyRules, type ConcurrencyRule } from "./concurrency";
+import { ConcurrencyGate } from "./concurrency";
+import { retryAfterMs, sleepDurationMs } from "./durations";
+import { registerForEmbedded, type EmbeddedFunction } from "./embedded-registration";
+import { executeOnce, type ExecutionResult, type MemoizedStep, type RunEvent, type StepOp } from "./inngest-execution";
 import { RunCancelledError, withRunSignal } from "./run-cancellation";
 
 // Embedded mode: this process plays the part of the Inngest server for functions it
@@ -14,22 +16,17 @@ import { RunCancelledError, withRunSignal } from "./run-cancellation";
 // It is not a second job system: the Inngest function body is the only definition of
 // the work; this only decides who calls it.
 //
+// What it cannot do as Inngest would, it refuses rather than doing something else: an
+// option it does not implement refuses the function when the runner is built
+// (./embedded-registration.ts); a step it cannot run (step.waitForEvent, step.invoke, a
+// sleep longer than `maxSleepMs`) fails the run with a message saying so. The SDK is
+// reached through one adapter (./inngest-execution.ts), pinned and contract-tested.
+//
 // Concurrency limits hold as on Inngest, keyed ones included (./concurrency.ts). A
 // cancelled run stops at once, not only between steps: each run has an AbortSignal that
 // the code of its step under way sees (./run-cancellation.ts) and aborts on the cancel
 // event, so ffmpeg is killed and a download aborted mid-step.
 
-type AnyFunction = InngestFunction.Any;
-type RunEvent = { name: string; data: Record<string, unknown>; id: string; ts: number };
-type StepEntry = { id: string; data?: unknown; error?: unknown };
-type Op = { id: string; op: string; data?: unknown; error?: unknown; opts?: Record<string, unknown>; name?: string; displayName?: string };
-type ExecutionResult =
-  | { type: "function-resolved"; data: unknown }
-  | { type: "function-rejected"; error: unknown; retriable: boolean | string }
-  | { type: "step-ran"; step: Op; retriable?: boolean | string }
-  | { type: "steps-found"; steps: Op[] }
-  | { type: "step-not-found"; step: Op }
-  | { type: "change-mode" };
 
 export type RunOutcome =
   | { status: "completed"; runId: string; functionId: string; output: unknown; attempts: number }
@@ -39,28 +36,20 @@ export type RunOutcome =
 export type EmbeddedRunnerOptions = {
   retryDelayMs?: (attempt: number) => number;
   onOutcome?: (outcome: RunOutcome) => void;
+  /** The longest step.sleep a run may ask for; a longer one fails the run. */
+  maxSleepMs?: number;
 };
 
-type ActiveRun = { fn: AnyFunction; event: RunEvent; controller: AbortController };
+type ActiveRun = { registration: EmbeddedFunction; event: RunEvent; controller: AbortController };
 
 const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ITERATIONS = 10_000;
 const FAILURE_HANDLER_ATTEMPTS = 8;
-
-function functionId(fn: AnyFunction): string {
-  return fn.id();
-}
-
-function triggerEventNames(fn: AnyFunction): string[] {
-  const triggers = (fn["opts"].triggers ?? []) as unknown[];
-  return triggers.flatMap((t) => {
-    if (!t || typeof t !== "object") return [];
-    const event = (t as { event?: unknown }).event;
-    if (typeof event === "string") return [event];
-    if (event && typeof event === "object" && "name" in event) return [String((event as { name: unknown }).name)];
-    return [];
-  });
-}
+// A sleep lives in this process's memory, so a restart loses it; a day covers the webhook
+// retry schedule (its longest wait is 4 h by default) while refusing waits that belong on
+// Inngest. It also stays far below setTimeout's limit (~24.8 days), past which a timer
+// fires at once.
+export const DEFAULT_MAX_SLEEP_MS = 24 * 60 * 60 * 1000;
 
 // Memoised step data crosses a JSON boundary in Inngest; do the same here so embedded
 // runs see exactly the values a cloud run would (Dates become strings, undefined drops).
@@ -68,23 +57,37 @@ function viaJson(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
-function parseDurationMs(value: unknown): number {
-  if (typeof value === "number") return value;
-  if (typeof value !== "string") return 0;
-  const match = value.match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/);
-  if (match) {
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"] ?? 1;
-    return Number(match[1]) * unit;
-  }
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? 0 : Math.max(0, at - Date.now());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, or less if `signal` aborts first (a cancelled run does not sit out its sleep). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
-const quietLogger = { info() {}, warn() {}, error() {}, debug() {} } as unknown as ConstructorParameters<
-  typeof ServerTiming.ServerTiming
->[0];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Why embedded mode cannot run this planned op, or undefined when it can. */
+function unsupportedStep(step: StepOp, functionId: string, maxSleepMs: number): string | undefined {
+  const which = `step "${step.displayName ?? step.id}" of function "${functionId}"`;
+  const elsewhere = "Run this function on Inngest (INNGEST_MODE=dev or cloud).";
+  if (step.op === StepOpCode.Sleep) {
+    const ms = sleepDurationMs(step.name, Date.now());
+    if (ms === undefined) return `embedded mode cannot read the sleep ${JSON.stringify(step.name)} of ${which}.`;
+    if (ms > maxSleepMs) {
+      return `embedded mode holds sleeps in memory for at most ${maxSleepMs / 60_000} min; ${which} asks for ${Math.ceil(ms / 60_000)} min. ${elsewhere}`;
+    }
+    return undefined;
+  }
+  if (step.op === StepOpCode.StepRun) return undefined;
+  const name = step.op === StepOpCode.WaitForEvent ? "step.waitForEvent" : `the ${step.op} step`;
+  return `embedded mode cannot run ${name} (${which}): nothing in this process would deliver what it waits for. ${elsewhere}`;
+}
 
 export class EmbeddedRunner {
   private readonly seenEventIds = new Map<string, number>();
@@ -94,17 +97,22 @@ export class EmbeddedRunner {
   /** Every run from the moment it is handed over until it ends, waiting for a slot included. */
   private readonly accepted = new Set<{ event: RunEvent }>();
   private readonly gate = new ConcurrencyGate();
-  private readonly rules: Map<string, ConcurrencyRule[]>;
+  private readonly registrations: EmbeddedFunction[];
   private readonly retryDelayMs: (attempt: number) => number;
+  private readonly maxSleepMs: number;
 
+  /**
+   * Registers `functions`; throws EmbeddedRegistrationError, naming the function and the
+   * option, for one it cannot run as Inngest would (a concurrency key it cannot evaluate, a
+   * debounce, a trigger filter…), rather than running it differently.
+   */
   constructor(
-    private readonly functions: AnyFunction[],
+    functions: InngestFunction.Any[],
     private readonly options: EmbeddedRunnerOptions = {},
   ) {
     this.retryDelayMs = options.retryDelayMs ?? ((attempt) => Math.min(1000 * 2 ** attempt, 60_000));
-    // At registration: a limit this runner cannot apply (a key expression it cannot
-    // evaluate) throws here, rather than running the function without it.
-    this.rules = new Map(functions.map((fn) => [functionId(fn), concurrencyRules(functionId(fn), fn["opts"].concurrency)]));
+    this.maxSleepMs = options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
+    this.registrations = functions.map(registerForEmbedded);
   }
 
   /** Accepts events like `inngest.send`: starts a run of every function they trigger. */
@@ -119,8 +127,8 @@ export class EmbeddedRunner {
       if (input.id && this.seenEventIds.has(input.id)) continue;
       if (input.id) this.seenEventIds.set(input.id, now);
       this.cancelMatchingRuns(event);
-      for (const fn of this.functions) {
-        if (triggerEventNames(fn).includes(event.name)) runs.push(this.track(this.run(fn, event)));
+      for (const registration of this.registrations) {
+        if (registration.eventNames.includes(event.name)) runs.push(this.track(this.run(registration, event)));
       }
     }
     return { ids, runs };
@@ -128,9 +136,9 @@ export class EmbeddedRunner {
 
   /** Runs a function once now, as its cron trigger would; `data` is what the run sees as the event's data. */
   trigger(id: string, data: Record<string, unknown> = {}): Promise<RunOutcome> {
-    const fn = this.functions.find((f) => functionId(f) === id);
-    if (!fn) throw new Error(`no function with id ${id}`);
-    return this.track(this.run(fn, { name: "inngest/scheduled.timer", data, id: randomUUID(), ts: Date.now() }));
+    const registration = this.registrations.find((r) => r.id === id);
+    if (!registration) throw new Error(`no function with id ${id}`);
+    return this.track(this.run(registration, { name: "inngest/scheduled.timer", data, id: randomUUID(), ts: Date.now() }));
   }
 
   /**
@@ -158,35 +166,31 @@ export class EmbeddedRunner {
 
   private cancelMatchingRuns(event: RunEvent): void {
     for (const run of this.active) {
-      const cancelOn = (run.fn["opts"].cancelOn ?? []) as { event: string | { name: string }; match?: string }[];
-      for (const rule of cancelOn) {
-        const name = typeof rule.event === "string" ? rule.event : rule.event.name;
-        if (name !== event.name) continue;
-        const field = rule.match?.replace(/^data\./, "");
-        if (!field || run.event.data[field] === event.data[field]) {
-          run.controller.abort(new RunCancelledError(`${event.name} matched ${rule.match ?? "every run"}`));
+      for (const rule of run.registration.cancelOn) {
+        if (rule.eventName === event.name && rule.matches(run.event, event)) {
+          run.controller.abort(new RunCancelledError(`${event.name} matched a cancelOn rule of ${run.registration.id}`));
         }
       }
     }
   }
 
-  private async run(fn: AnyFunction, event: RunEvent): Promise<RunOutcome> {
+  private async run(registration: EmbeddedFunction, event: RunEvent): Promise<RunOutcome> {
     const entry = { event };
-    const active: ActiveRun = { fn, event, controller: new AbortController() };
+    const active: ActiveRun = { registration, event, controller: new AbortController() };
     this.accepted.add(entry);
     this.active.add(active);
     try {
       const outcome = await this.runInSlot(active);
       // Outside the concurrency slot: the failure handler's retries wait on whatever made
       // the run fail (a database that is down), not on the next run.
-      if (outcome.status === "failed" && fn["onFailureFn"]) {
+      if (outcome.status === "failed" && registration.hasFailureHandler) {
         const failureEvent: RunEvent = {
           name: "inngest/function.failed",
           id: randomUUID(),
           ts: Date.now(),
-          data: { error: outcome.error, event, function_id: functionId(fn), run_id: outcome.runId },
+          data: { error: outcome.error, event, function_id: registration.id, run_id: outcome.runId },
         };
-        const handled = await this.execute(fn, failureEvent, "failure", { fn, event: failureEvent, controller: new AbortController() });
+        const handled = await this.execute(failureEvent, "failure", { registration, event: failureEvent, controller: new AbortController() });
         if (handled.status === "failed") {
           log.error("embedded_failure_handler_failed", { functionId: outcome.functionId, runId: outcome.runId, error: handled.error.message });
         }
@@ -200,11 +204,11 @@ export class EmbeddedRunner {
   }
 
   private async runInSlot(active: ActiveRun): Promise<RunOutcome> {
-    const { fn, event } = active;
-    const release = await this.gate.acquire(this.rules.get(functionId(fn)) ?? [], event, active.controller.signal);
-    if (!release) return { status: "cancelled", runId: randomUUID(), functionId: functionId(fn), attempts: 0 };
+    const { registration, event } = active;
+    const release = await this.gate.acquire(registration.concurrency, event, active.controller.signal);
+    if (!release) return { status: "cancelled", runId: randomUUID(), functionId: registration.id, attempts: 0 };
     try {
-      const outcome = await this.execute(fn, event, "main", active);
+      const outcome = await this.execute(event, "main", active);
       log[outcome.status === "failed" ? "warn" : "info"]("embedded_run_finished", {
         functionId: outcome.functionId,
         runId: outcome.runId,
@@ -218,20 +222,14 @@ export class EmbeddedRunner {
     }
   }
 
-  private async execute(
-    fn: AnyFunction,
-    event: RunEvent,
-    handlerKind: "main" | "failure",
-    active: ActiveRun,
-  ): Promise<RunOutcome> {
+  private async execute(event: RunEvent, handlerKind: "main" | "failure", active: ActiveRun): Promise<RunOutcome> {
+    const { fn, id } = active.registration;
     const runId = randomUUID();
-    const id = functionId(fn);
-    const retries = (fn.opts as { retries?: number }).retries ?? 3;
     // A failure handler records how the run ended; like Inngest, keep trying it (about two
     // minutes with the default delays), so an outage that failed the run does not also
     // leave the outcome unrecorded.
-    const maxAttempts = handlerKind === "failure" ? FAILURE_HANDLER_ATTEMPTS : retries + 1;
-    const stepState: Record<string, StepEntry> = {};
+    const maxAttempts = handlerKind === "failure" ? FAILURE_HANDLER_ATTEMPTS : active.registration.retries + 1;
+    const stepState: Record<string, MemoizedStep> = {};
     const completionOrder: string[] = [];
     let attempt = 0;
     let totalAttempts = 1;
@@ -244,31 +242,27 @@ export class EmbeddedRunner {
       if (retriable === false || attempt + 1 >= maxAttempts) {
         return { status: "failed", runId, functionId: id, error: error as { message?: string }, attempts: totalAttempts };
       }
-      await sleep(typeof retriable === "string" ? parseDurationMs(retriable) : this.retryDelayMs(attempt));
+      await sleep(typeof retriable === "string" ? (retryAfterMs(retriable, Date.now()) ?? this.retryDelayMs(attempt)) : this.retryDelayMs(attempt));
       attempt++;
       totalAttempts++;
       return undefined;
     };
 
     const start = (requested: string | undefined): Promise<ExecutionResult> =>
-      withRunSignal(active.controller.signal, () => fn["createExecution"]({
-        partialOptions: {
-          client: fn["client"],
+      withRunSignal(active.controller.signal, () =>
+        executeOnce(fn, {
           runId,
-          stepMode: StepMode.Async,
-          data: { event, events: [event], runId, attempt, maxAttempts },
-          stepState: { ...stepState },
-          stepCompletionOrder: [...completionOrder],
+          event,
+          attempt,
+          maxAttempts,
+          stepState,
+          stepCompletionOrder: completionOrder,
           requestedRunStep: requested,
-          disableImmediateExecution: false,
-          reqArgs: [],
-          headers: {},
           handlerKind,
-          timer: new ServerTiming.ServerTiming(quietLogger),
-        },
-      }).start() as Promise<ExecutionResult>);
+        }),
+      );
 
-    const record = (step: Op) => {
+    const record = (step: StepOp) => {
       stepState[step.id] =
         step.op === StepOpCode.StepFailed ? { id: step.id, error: step.error } : { id: step.id, data: viaJson(step.data) };
       completionOrder.push(step.id);
@@ -328,10 +322,13 @@ export class EmbeddedRunner {
             break;
           }
           for (const step of result.steps) {
-            if (step.op === StepOpCode.Sleep) await sleep(parseDurationMs(step.name ?? step.opts?.duration));
-            else if (step.op !== StepOpCode.WaitForEvent && step.op !== StepOpCode.StepRun) {
-              throw new Error(`embedded mode does not support the ${step.op} step in ${id}`);
+            const unsupported = unsupportedStep(step, id, this.maxSleepMs);
+            if (unsupported) {
+              log.error("embedded_step_unsupported", { functionId: id, runId, op: step.op, message: unsupported });
+              return { status: "failed", runId, functionId: id, error: { name: "EmbeddedModeUnsupported", message: unsupported }, attempts: totalAttempts };
             }
+            if (step.op === StepOpCode.Sleep) await sleepUnlessAborted(sleepDurationMs(step.name, Date.now())!, active.controller.signal);
+            if (active.controller.signal.aborted) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };
             stepState[step.id] = { id: step.id, data: step.op === StepOpCode.StepRun ? viaJson(step.data) : null };
             completionOrder.push(step.id);
           }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { NonRetriableError } from "inngest";
+import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
@@ -379,6 +379,77 @@ describe("embedded job mode", () => {
     expect(Date.now() - cancelledAt).toBeLessThan(500);
     expect(abortedAfterMs).toBeGreaterThanOrEqual(90);
     expect(currentRunSignal()).toBeUndefined();
+  });
+
+  it("fails a run that waits for an event, saying embedded mode cannot, instead of carrying on without it", async () => {
+    const failures: string[] = [];
+    let after = false;
+    const fn = inngest.createFunction(
+      {
+        id: "test-wait-for-event",
+        triggers: [{ event: "test/wait" }],
+        onFailure: ({ error }) => {
+          failures.push(error.message);
+        },
+      },
+      async ({ step }) => {
+        await step.waitForEvent("approval", { event: "test/approved", timeout: "1h" });
+        after = true;
+      },
+    );
+    const outcome = await new EmbeddedRunner([fn], fast).send([{ name: "test/wait", data: {} }]).runs[0]!;
+    expect(outcome).toMatchObject({ status: "failed", attempts: 1 });
+    const message = (outcome as Extract<RunOutcome, { status: "failed" }>).error.message;
+    expect(message).toMatch(/embedded mode cannot run step.waitForEvent \(step "approval" of function "test-wait-for-event"\)/);
+    expect(failures).toEqual([message]);
+    expect(after).toBe(false);
+  });
+
+  it("sleeps as asked within the bound and fails a run whose sleep is longer, naming the step and the bound", async () => {
+    const ran: string[] = [];
+    const fn = inngest.createFunction({ id: "test-sleeps", retries: 0, triggers: [{ event: "test/sleep" }] }, async ({ step }) => {
+      await step.sleep("short", "1s");
+      ran.push("after-short");
+      await step.sleep("long", "2h");
+      ran.push("after-long");
+    });
+    const runner = new EmbeddedRunner([fn], { ...fast, maxSleepMs: 60 * 60_000 });
+    const startedAt = Date.now();
+    const outcome = await runner.send([{ name: "test/sleep", data: {} }]).runs[0]!;
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(950);
+    expect(ran).toEqual(["after-short"]);
+    expect(outcome).toMatchObject({
+      status: "failed",
+      error: { message: expect.stringMatching(/at most 60 min; step "long" of function "test-sleeps" asks for 120 min/) },
+    });
+  });
+
+  it("ends a sleeping run at once when it is cancelled", async () => {
+    const fn = inngest.createFunction(
+      { id: "test-cancel-sleep", triggers: [{ event: "test/start" }], cancelOn: [{ event: "test/stop", match: "data.projectId" }] },
+      async ({ step }) => step.sleep("nap", "10m"),
+    );
+    const runner = new EmbeddedRunner([fn], fast);
+    const [run] = runner.send([{ name: "test/start", data: { projectId: "p1" } }]).runs;
+    await new Promise((r) => setTimeout(r, 50));
+    const cancelledAt = Date.now();
+    runner.send([{ name: "test/stop", data: { projectId: "p1" } }]);
+    expect((await run)?.status).toBe("cancelled");
+    expect(Date.now() - cancelledAt).toBeLessThan(500);
+  });
+
+  it("waits the seconds a RetryAfterError asks for before the next attempt", async () => {
+    const attemptsAt: number[] = [];
+    const fn = inngest.createFunction({ id: "test-retry-after", retries: 1, triggers: [{ event: "test/retry-after" }] }, async ({ step }) =>
+      step.run("limited", () => {
+        attemptsAt.push(Date.now());
+        if (attemptsAt.length === 1) throw new RetryAfterError("rate limited", 1000);
+        return "ok";
+      }),
+    );
+    const outcome = await new EmbeddedRunner([fn], fast).send([{ name: "test/retry-after", data: {} }]).runs[0]!;
+    expect(outcome).toMatchObject({ status: "completed", output: "ok" });
+    expect(attemptsAt[1]! - attemptsAt[0]!).toBeGreaterThanOrEqual(950);
   });
 
   it("runs each cron function once at start, told when the process started, and repeats that run until it succeeds", async () => {

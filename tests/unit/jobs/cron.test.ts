@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cronMatcher } from "@/lib/jobs/cron";
+import { cronSchedule } from "@/lib/jobs/cron";
 
 const at = (iso: string) => new Date(iso);
+const cronMatcher = (expression: string) => {
+  const schedule = cronSchedule(expression);
+  return (when: Date) => schedule.match(when);
+};
 
 describe("cron expressions in embedded mode", () => {
   it("matches every fifth minute for the reconciler's default schedule", () => {
@@ -25,6 +29,12 @@ describe("cron expressions in embedded mode", () => {
     expect(either(at("2026-12-01T00:00:00Z"))).toBe(true); // the 1st, a Tuesday
     expect(either(at("2026-11-23T00:00:00Z"))).toBe(true); // a Monday
     expect(either(at("2026-11-24T00:00:00Z"))).toBe(false);
+  });
+
+  it("reads times in UTC unless the expression names a time zone, as Inngest does", () => {
+    expect(cronSchedule("0 9 * * *").nextRun(at("2026-11-22T08:00:00Z"))).toEqual(at("2026-11-22T09:00:00Z"));
+    // 09:00 in Paris is 08:00 UTC in November.
+    expect(cronSchedule("TZ=Europe/Paris 0 9 * * *").nextRun(at("2026-11-22T07:00:00Z"))).toEqual(at("2026-11-22T08:00:00Z"));
   });
 
   it("refuses malformed expressions", () => {
