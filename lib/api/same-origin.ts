@@ -14,12 +14,19 @@ function carriesOnlyBearer(request: Request): boolean {
   return bearer && !cookie.split(";").some((part) => part.trim().startsWith(`${SESSION_COOKIE}=`) || /^sb-[^=]*-auth-token/.test(part.trim()));
 }
 
+// The app's configured origin, and the origin the browser itself addressed (the Host it
+// sent): a page of another origin cannot make a browser send this app's Host with its own
+// Origin, so a match with either is the same origin (the app opened as 127.0.0.1 as well
+// as localhost, say).
 function allowedOrigins(request: Request): Set<string> {
   const origins = new Set([new URL(env().APP_URL).origin]);
   try {
-    origins.add(new URL(request.url).origin);
+    const url = new URL(request.url);
+    origins.add(url.origin);
+    const host = request.headers.get("host");
+    if (host) origins.add(new URL(`${url.protocol}//${host}`).origin);
   } catch {
-    // a request URL Next.js could not parse is not an origin anyone can match
+    // a request URL or Host that does not parse is not an origin anyone can match
   }
   return origins;
 }

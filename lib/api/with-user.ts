@@ -1,10 +1,9 @@
 import { AppError, toErrorResponse } from "./errors";
 import { assertSameOriginJson } from "./same-origin";
 import { accessTokenFrom } from "@/lib/auth/session";
-import { verifyAccessToken, type AuthUser } from "@/lib/auth/tokens";
+import type { AuthUser } from "@/lib/auth/tokens";
+import { userForToken, type TokenCheck } from "@/lib/auth/user-for-token";
 import type { UserClaims } from "@/lib/db/as-user";
-import { db } from "@/lib/db/client";
-import { userExists } from "@/lib/db/queries/users";
 
 export type UserContext<P> = { user: AuthUser; claims: UserClaims; params: P };
 type RouteContext<P> = { params: Promise<P> };
@@ -50,10 +49,16 @@ export function withErrors<P = Record<string, never>>(
 export async function authenticate(request: Request): Promise<AuthUser> {
   const token = await accessTokenFrom(request.headers);
   if (!token) throw new AppError("unauthorized", "Sign in to continue.");
-  const user = await verifyAccessToken(token);
-  if (!user) throw new AppError("unauthorized", "Your session is not valid or has expired. Sign in again.");
-  if (!(await userExists(db(), user.id))) {
-    throw new AppError("unauthorized", "Your account no longer exists. Sign in again to continue.");
-  }
-  return user;
+  return userOrThrow(await userForToken(token));
+}
+
+/** The API's 401 for a token that names no one (any more). */
+export function userOrThrow(check: TokenCheck): AuthUser {
+  if (check.ok) return check.user;
+  throw new AppError(
+    "unauthorized",
+    check.reason === "account_gone"
+      ? "Your account no longer exists. Sign in again to continue."
+      : "Your session is not valid or has expired. Sign in again.",
+  );
 }

@@ -42,7 +42,7 @@ export const projectChangesQuery = z.object({
     .refine((value) => {
       const at = Date.parse(value);
       return at >= EARLIEST_TIME && at <= latestTime();
-    }, "since must be a time between 1970 and now.")
+    }, "since must be a time between 1970 and now (a day ahead at most, for clock drift).")
     .optional(),
 });
 

@@ -8,7 +8,7 @@ export const createUploadBody = z.object({
   size: z
     .number({ error: "size is required: the file's size in bytes" })
     .int({ error: "size must be a whole number of bytes" })
-    .positive({ error: "The file is empty (size 0). Choose a video file that has content." })
+    .positive({ error: "The file is empty (its size is not above 0 bytes). Choose a video file that has content." })
     .max(Number.MAX_SAFE_INTEGER, { error: "size is not a plausible number of bytes" }),
   contentType: z.string({ error: "contentType is required: the file's MIME type, e.g. video/mp4" }).max(255),
 });

@@ -102,6 +102,20 @@ describe("state-changing routes, reached from another origin with the session co
     expect(status).toBe(422);
   });
 
+  it("accepts the app opened under another name of its host (the Host the browser sent), and nothing else", async () => {
+    const { POST } = await import("@/app/api/imports/route");
+    const same = await callRoute(POST, {
+      body: { url: "ftp://example.com/a.mp4" },
+      headers: { cookie, host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" },
+    });
+    expect(same.status).toBe(422);
+    const other = await callRoute(POST, {
+      body: { url: "ftp://example.com/a.mp4" },
+      headers: { cookie, host: "localhost:3000", origin: "http://127.0.0.1:3000" },
+    });
+    expect(other.status).toBe(403);
+  });
+
   it("keeps serving a script that sends a bearer token and no cookie, whatever its Origin", async () => {
     const { POST } = await import("@/app/api/webhooks/endpoints/route");
     const { status } = await callRoute(POST, {

@@ -5,6 +5,8 @@ import { PATCH as renameProject } from "@/app/api/projects/[id]/route";
 import { POST as createImport } from "@/app/api/imports/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { GET as usage } from "@/app/api/usage/route";
+import { POST as storeSession } from "@/app/api/auth/session/route";
+import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { encodeProjectCursor } from "@/lib/projects/cursor";
 import { callRoute } from "../support/routes";
@@ -36,12 +38,24 @@ describe("hostile input", () => {
   });
 
   it("refuses control and text-direction characters in a new title, as it does in file names", async () => {
-    for (const title of ["clip\u202Egpj.exe", "a\u0000b", "line\nbreak", "\u2066isolate\u2069", "bell\u0007"]) {
+    for (const title of ["clip\u202Egpj.exe", "a\u0000b", "line\nbreak", "\u2066isolate\u2069", "bell\u0007", "ab\u200Fcd", "\u200E", "x\u061Cy", "para\u2029graph"]) {
       const result = await callRoute(renameProject, { method: "PATCH", params: { id: projectId }, headers: user.auth, body: { title } });
       expectRefusal(result, 422, /control or text-direction character \(U\+[0-9A-F]{4}\)/);
     }
     const [row] = await db()<{ title: string }[]>`select title from projects where id = ${projectId}`;
     expect(row!.title).toBe("talk.mp4");
+  });
+
+  it("holds titles to the same rule in the database, for a rename through Supabase's Data API", async () => {
+    for (const title of ["bidi \u202Eevil\u202C", "bell\u0007", "mark\u200F", "sep\u2028"]) {
+      await expect(
+        asUser(user.claims, (tx) => tx`update projects set title = ${title} where id = ${projectId}`),
+      ).rejects.toThrow(/projects_title_printable/);
+    }
+    await asUser(user.claims, (tx) => tx`update projects set title = ${"Plain title ✓ 日本語 עברית"} where id = ${projectId}`);
+    const [row] = await db()<{ title: string }[]>`select title from projects where id = ${projectId}`;
+    expect(row!.title).toBe("Plain title ✓ 日本語 עברית");
+    await db()`update projects set title = 'talk.mp4' where id = ${projectId}`;
   });
 
   it("refuses an import whose file name would carry such characters", async () => {
@@ -79,7 +93,7 @@ describe("hostile input", () => {
     }
   });
 
-  it("answers 401 to a valid token whose account no longer exists, on reads and writes", async () => {
+  it("answers 401 to a valid token whose account no longer exists, on reads, writes and storing a session", async () => {
     const gone = await createTestUser("gone");
     await db()`delete from auth.users where id = ${gone.id}`;
     const results = [
@@ -87,6 +101,7 @@ describe("hostile input", () => {
       await callRoute(createImport, { headers: gone.auth, body: { url: "https://videos.example.com/a.mp4" } }),
       await callRoute(usage, { headers: gone.auth }),
       await callRoute(listProjects, { headers: gone.auth }),
+      await callRoute(storeSession, { body: { accessToken: gone.token } }),
     ];
     for (const result of results) expectRefusal(result, 401, /account no longer exists/);
   });

@@ -1,8 +1,7 @@
-import { withErrors } from "@/lib/api/with-user";
+import { userOrThrow, withErrors } from "@/lib/api/with-user";
 import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
-import { AppError } from "@/lib/api/errors";
 import { sessionBody } from "@/lib/auth/schemas";
-import { verifyAccessToken } from "@/lib/auth/tokens";
+import { userForToken } from "@/lib/auth/user-for-token";
 import { sessionCookie } from "@/lib/auth/session";
 import { signOut } from "@/lib/auth/sign-out";
 import { enforceSignInLimit } from "@/lib/rate-limit/sign-in-limit";
@@ -10,8 +9,7 @@ import { enforceSignInLimit } from "@/lib/rate-limit/sign-in-limit";
 // POST /api/auth/session — store a verified Supabase access token as the session cookie
 export const POST = withErrors(async (request) => {
   const { accessToken } = sessionBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
-  const user = await verifyAccessToken(accessToken);
-  if (!user) throw new AppError("unauthorized", "That sign-in is not valid or has expired.");
+  const user = userOrThrow(await userForToken(accessToken));
   await enforceSignInLimit(request.headers, user.id);
   return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });
 });
