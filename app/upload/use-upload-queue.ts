@@ -72,6 +72,27 @@ function describeUploadError(error: unknown): string {
   return message || "The upload stopped. Retry to continue.";
 }
 
+/**
+ * Uppy's store changes on every progress event of every part in flight — with six parts
+ * at once, over a hundred times a second — and the rows need a few renders a second.
+ * Rendering on each one takes CPU from the upload itself on a small machine.
+ */
+const RENDER_FILES_EVERY_MS = 200;
+
+function subscribeCoalesced(uppy: Uppy<Meta, Body>, listener: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = uppy.store.subscribe(() => {
+    timer ??= setTimeout(() => {
+      timer = null;
+      listener();
+    }, RENDER_FILES_EVERY_MS);
+  });
+  return () => {
+    if (timer) clearTimeout(timer);
+    unsubscribe();
+  };
+}
+
 type Files = Record<string, UppyFile<Meta, Body>>;
 const noFiles: Files = {};
 
@@ -88,7 +109,7 @@ export function useUploadQueue(options: { userId: string; maxFileBytes: number; 
   const [rejected, setRejected] = useState<{ name: string; message: string }[]>([]);
 
   const files = useSyncExternalStore(
-    useCallback((listener: () => void) => (uppy ? uppy.store.subscribe(listener) : () => {}), [uppy]),
+    useCallback((listener: () => void) => (uppy ? subscribeCoalesced(uppy, listener) : () => {}), [uppy]),
     () => uppy?.getState().files ?? noFiles,
     () => noFiles,
   );

@@ -76,6 +76,8 @@ export class UploadBridge {
   private readonly failures = new Map<string, Error>();
   private readonly partUrls = new Map<string, Map<number, { url: string; expiresAt: number }>>();
   private readonly recorders = new Map<string, PartRecorder>();
+  /** Uploads this page created: until one of their parts is stored, storage holds none. */
+  private readonly createdHere = new Set<string>();
 
   constructor(
     private readonly store: ResumeStore,
@@ -158,6 +160,7 @@ export class UploadBridge {
       savedAt: new Date().toISOString(),
     };
     this.store.put(fingerprint, stored);
+    this.createdHere.add(created.uploadId);
     if (created.parts && created.partsExpiresAt) {
       const expiresAt = Date.parse(created.partsExpiresAt);
       this.partUrls.set(created.uploadId, new Map(created.parts.map((part) => [part.partNumber, { url: part.url, expiresAt }])));
@@ -200,6 +203,8 @@ export class UploadBridge {
   /** The parts already stored, from the server's manifest (after this page's own have been recorded in it). */
   listParts = async (_file: unknown, options: { uploadId?: string }): Promise<AwsS3Part[]> => {
     const plan = this.planByUpload(options.uploadId ?? "");
+    // A fresh upload's first start: nothing to ask the server (a round trip before the first byte).
+    if (this.createdHere.has(plan.uploadId) && !this.recorders.has(plan.uploadId)) return [];
     await this.recorders.get(plan.uploadId)?.recordAll().catch(() => undefined);
     const status = await uploadsApi.status(plan.uploadId);
     return status.receivedParts.map((partNumber) => ({ PartNumber: partNumber, Size: partLength(plan.size, plan.partSize ?? plan.size, partNumber) }));
