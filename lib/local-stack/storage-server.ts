@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import S3rver from "s3rver";
 import { listMultipartUploads, type KoaMiddleware } from "./list-multipart-uploads";
 import { storeMultipartObjectsAsParts, type FilesystemStore } from "./multipart-objects";
+import { verifySignatures } from "./verify-signature";
 
 export type LocalStorage = {
   endpoint: string;
@@ -112,7 +113,10 @@ export async function startLocalStorage(options: {
     ],
   });
   const store = (server as unknown as { store: FilesystemStore }).store;
+  const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
   (server as unknown as { middleware: KoaMiddleware[] }).middleware.unshift(
+    // First: every request is checked as the client sent it, before anything else answers it.
+    verifySignatures({ ...credentials, allowedOrigins: options.cors === false ? [] : options.allowedOrigins }),
     honourIfMatch(options.bucket),
     abortMultipartUploads(store, options.bucket),
     listMultipartUploads(store, options.bucket),
@@ -128,8 +132,7 @@ export async function startLocalStorage(options: {
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     bucket: options.bucket,
-    accessKeyId: "S3RVER",
-    secretAccessKey: "S3RVER",
+    ...credentials,
     stop: () => server.close(),
   };
 }
