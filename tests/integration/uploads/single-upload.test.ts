@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";
-import { getObjectRange, headObject } from "@/lib/storage/objects";
+import { getObjectRange, headObject, putObject } from "@/lib/storage/objects";
 import { createTestUser, type TestUser } from "../../support/users";
 import {
   mp4Bytes,
@@ -87,9 +87,11 @@ describe("single-PUT upload, end to end through the routes", () => {
   it("answers 409 upload_incomplete for a stored file shorter than declared, then completes once the full file is PUT again", async () => {
     const data = mp4Bytes(80 * 1024);
     const { body } = await routes.create(user, { filename: "short.mp4", size: data.length, contentType: "video/mp4" });
-    // R2 refuses this PUT (the length is signed); the local server accepts it, which lets
-    // the test show that completion checks the size itself.
-    await putToStorage(body.url, data.subarray(0, 1000), body.headers);
+    // Through the presigned URL storage refuses this (the length is signed, on R2 and locally);
+    // stored directly, it shows that completion checks the size itself.
+    const refused = await putToStorage(body.url, data.subarray(0, 1000), body.headers);
+    expect(refused.status).toBe(403);
+    await putObject(body.key, data.subarray(0, 1000), { contentType: "video/mp4" });
     const short = await routes.complete(user, body.uploadId);
     expect(short.status).toBe(409);
     expect(short.body.error).toMatchObject({ code: "upload_incomplete" });

@@ -70,7 +70,25 @@ beforeAll(async () => {
   original = await h264AacMp4({ seconds: 3, width: 160, height: 120 });
   // Another video, valid and different in every way the outputs would show.
   replacement = await h264AacMp4({ seconds: 5, width: 320, height: 240 });
+  // Storage refuses a presigned PUT whose body length is not the signed one (as R2 does), so a
+  // replacement sent through the still-valid URL has the original's length.
+  [original, replacement] = ofOneLength(original, replacement);
 });
+
+/** Pads the shorter video with a trailing MP4 `free` box, which players and ffmpeg skip. */
+function ofOneLength(a: TestMedia, b: TestMedia): [TestMedia, TestMedia] {
+  const length = Math.max(a.bytes.length, b.bytes.length);
+  const pad = (media: TestMedia): TestMedia => {
+    const missing = length - media.bytes.length;
+    if (missing === 0) return media;
+    if (missing < 8) throw new Error("the videos differ in length by less than an MP4 box header");
+    const box = Buffer.alloc(missing);
+    box.writeUInt32BE(missing, 0);
+    box.write("free", 4, "latin1");
+    return { ...media, bytes: Buffer.concat([media.bytes, box]) };
+  };
+  return [pad(a), pad(b)];
+}
 
 beforeEach(() => {
   ProcessEventProbe.install();
