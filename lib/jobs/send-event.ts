@@ -20,16 +20,29 @@ export function setEmbeddedRunner(runner: EmbeddedRunner | undefined): void {
   globalForJobs.clipcrafterEmbeddedRunner = runner;
 }
 
+// Inngest accepts a few MB per request; the events here are small, so a hundred stay
+// well inside that.
+const MAX_EVENTS_PER_REQUEST = 100;
+
 /**
- * Sends an event to Inngest (Cloud or Dev Server), or in embedded mode hands it to the
- * in-process runner. Events carry deterministic ids, so a resend is dropped by Inngest.
+ * Sends events to Inngest (Cloud or Dev Server) in one request per hundred, or in embedded
+ * mode hands them to the in-process runner in one call. Events carry deterministic ids, so
+ * a resend is dropped by Inngest. A rejection means some may not have been sent.
  */
-export async function sendEvent(event: AppEvent & { id: string }): Promise<void> {
+export async function sendEvents(events: (AppEvent & { id: string })[]): Promise<void> {
+  if (events.length === 0) return;
   if (jobsEnv().inngestMode === "embedded") {
-    (await embeddedRunner()).send([event]);
+    (await embeddedRunner()).send(events);
     return;
   }
-  await inngest.send(event);
+  for (let i = 0; i < events.length; i += MAX_EVENTS_PER_REQUEST) {
+    await inngest.send(events.slice(i, i + MAX_EVENTS_PER_REQUEST));
+  }
+}
+
+/** Sends one event, as `sendEvents` does. */
+export async function sendEvent(event: AppEvent & { id: string }): Promise<void> {
+  await sendEvents([event]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { db as pool } from "@/lib/db/client";
 import type { AppEvent } from "@/inngest/events";
-import { sendEvent } from "@/lib/jobs/send-event";
+import { sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 
 // Events are written to the outbox in the same transaction as the state change they
@@ -34,6 +34,29 @@ export async function deliverOutboxEvent(event: OutboxEvent, sender: typeof send
   }
   await pool()`update outbox set sent_at = now(), attempts = attempts + 1 where event_id = ${event.id} and sent_at is null`;
   return true;
+}
+
+/**
+ * Sends outbox events in one batch and marks them sent. When the batch fails, each is sent
+ * on its own, so an event that is refused fails alone instead of holding back the rest.
+ * Returns the ids that were sent; only those are marked.
+ */
+export async function deliverOutboxEvents(
+  events: OutboxEvent[],
+  senders: { sendEvents: typeof sendEvents; send: typeof sendEvent },
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  try {
+    await senders.sendEvents(events);
+  } catch (error) {
+    log.warn("outbox_batch_send_failed", { events: events.length, error });
+    const sent = new Set<string>();
+    for (const event of events) if (await deliverOutboxEvent(event, senders.send)) sent.add(event.id);
+    return sent;
+  }
+  const ids = events.map((event) => event.id);
+  await pool()`update outbox set sent_at = now(), attempts = attempts + 1 where event_id = any(${ids}) and sent_at is null`;
+  return new Set(ids);
 }
 
 export type UnsentOutboxRow = { eventId: string; eventName: AppEvent["name"]; payload: Record<string, unknown>; createdAt: Date };

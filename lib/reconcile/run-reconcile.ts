@@ -1,6 +1,6 @@
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { embeddedRunHeld, sendEvent } from "@/lib/jobs/send-event";
+import { embeddedRunHeld, sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 import { cleanOrphans } from "./clean-orphans";
 import { completeFinishedUploads } from "./complete-finished-uploads";
@@ -24,7 +24,7 @@ export function reconcileSettings(options: { interruptedBefore?: Date } = {}): R
   };
 }
 
-export const defaultReconcileDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, runHeld: embeddedRunHeld };
+export const defaultReconcileDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, sendEvents, runHeld: embeddedRunHeld };
 
 export type ReconcileCounts = {
   uploadsCompleted: number;

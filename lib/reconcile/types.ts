@@ -1,8 +1,10 @@
-import type { embeddedRunHeld, sendEvent } from "@/lib/jobs/send-event";
+import type { embeddedRunHeld, sendEvent, sendEvents } from "@/lib/jobs/send-event";
 
 export type ReconcileDeps = {
   now: () => Date;
   send: typeof sendEvent;
+  /** Sends many in one request (the outbox resend). */
+  sendEvents: typeof sendEvents;
   /** Whether this process is running (or about to run) that job: embedded mode only. */
   runHeld: typeof embeddedRunHeld;
 };

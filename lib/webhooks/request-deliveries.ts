@@ -1,17 +1,17 @@
 import { eventIds } from "@/inngest/events";
-import { sendEvent } from "@/lib/jobs/send-event";
+import { sendEvents } from "@/lib/jobs/send-event";
 
-/** Starts one send-webhook run per delivery; the event id makes a repeat a no-op. */
+/** Starts one send-webhook run per delivery, all in one send; the event ids make a repeat a no-op. */
 export async function requestDeliveries(
   deliveries: { deliveryId: string }[],
   ref: { projectId: string; userId: string },
-  send: typeof sendEvent = sendEvent,
+  send: typeof sendEvents = sendEvents,
 ): Promise<void> {
-  for (const { deliveryId } of deliveries) {
-    await send({
-      name: "webhook/delivery.requested",
+  await send(
+    deliveries.map(({ deliveryId }) => ({
+      name: "webhook/delivery.requested" as const,
       id: eventIds.webhookDelivery(deliveryId),
       data: { deliveryId, projectId: ref.projectId, userId: ref.userId },
-    });
-  }
+    })),
+  );
 }

@@ -33,7 +33,13 @@ const settings: ReconcileSettings = {
 
 function recordingDeps(now = new Date()): ReconcileDeps & { sent: OutboxEvent[] } {
   const sent: OutboxEvent[] = [];
-  return { now: () => now, send: async (event) => void sent.push(event as OutboxEvent), runHeld: () => false, sent };
+  return {
+    now: () => now,
+    send: async (event) => void sent.push(event as OutboxEvent),
+    sendEvents: async (events) => void sent.push(...(events as OutboxEvent[])),
+    runHeld: () => false,
+    sent,
+  };
 }
 
 async function projectRow(projectId: string) {
@@ -140,8 +146,8 @@ describe("the reconciler", () => {
     await db()`update projects set status = 'processing', processing_run_id = 'a-run-that-died', stage = 'transcode',
                  last_progress_at = now() - interval '2 hours' where id = ${upload.projectId}`;
 
-    const { sendEvent, embeddedRunHeld } = await import("@/lib/jobs/send-event");
-    const first = await recoverStalledProcessing(db(), settings, { now: () => new Date(), send: sendEvent, runHeld: embeddedRunHeld });
+    const { sendEvent, sendEvents, embeddedRunHeld } = await import("@/lib/jobs/send-event");
+    const first = await recoverStalledProcessing(db(), settings, { now: () => new Date(), send: sendEvent, sendEvents, runHeld: embeddedRunHeld });
     expect(first.retried).toBeGreaterThanOrEqual(1);
     await (await embeddedRunner()).idle();
     expect(await projectRow(upload.projectId)).toMatchObject({ status: "ready", stallRetries: 1 });

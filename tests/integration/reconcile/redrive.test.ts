@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { functions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunHeld, embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunHeld, embeddedRunner, sendEvent, sendEvents, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
 import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
@@ -34,14 +34,20 @@ const settings: ReconcileSettings = {
 
 function recordingDeps(): ReconcileDeps & { sent: OutboxEvent[] } {
   const sent: OutboxEvent[] = [];
-  return { now: () => new Date(), send: async (event) => void sent.push(event as OutboxEvent), runHeld: () => false, sent };
+  return {
+    now: () => new Date(),
+    send: async (event) => void sent.push(event as OutboxEvent),
+    sendEvents: async (events) => void sent.push(...(events as OutboxEvent[])),
+    runHeld: () => false,
+    sent,
+  };
 }
 
 // A restart long ago, and work last touched before it: only this file's rows are dated so.
 const restartedAt = new Date("2021-01-01T00:00:00Z");
 const beforeRestart = new Date("2020-06-01T00:00:00Z");
 
-const realDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, runHeld: embeddedRunHeld };
+const realDeps: ReconcileDeps = { now: () => new Date(), send: sendEvent, sendEvents, runHeld: embeddedRunHeld };
 
 async function projectRow(projectId: string) {
   const [row] = await db()<{ status: string; errorCode: string | null; errorMessage: string | null; stallRetries: number; redrives: number }[]>`
