@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { Sha256 } from "@smithy/core/checksum";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { bucket, storage } from "@/lib/storage/client";
@@ -86,7 +88,7 @@ describe("the local storage server refuses requests not signed with its credenti
     expect(await headObject(signedKey)).toBeNull();
   });
 
-  it("refuses a presigned URL past its expiry, and takes the same URL before it", async () => {
+  it("refuses a presigned URL past its expiry (AccessDenied, Request has expired), and takes one signed at the same moment that is still within its expiry", async () => {
     const key = `tests/signatures/expiry-${randomUUID()}.txt`;
     await putObject(key, Buffer.from("kept"), { contentType: "text/plain" });
     // Signed by the SDK two minutes ago for one minute.
@@ -169,6 +171,40 @@ describe("the local storage server refuses requests not signed with its credenti
       expect(put.status).toBe(400);
       expect(await errorCode(put)).toBe("AuthorizationQueryParametersError");
     }
+    expect(await headObject(key)).toBeNull();
+  });
+
+  it("refuses an aws-chunked (STREAMING-…) upload, correctly signed, with 501 NotImplemented: the client here never sends one", async () => {
+    const e = env();
+    const key = `tests/signatures/chunked-${randomUUID()}.txt`;
+    const endpoint = new URL(e.R2_ENDPOINT);
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: e.R2_ACCESS_KEY_ID, secretAccessKey: e.R2_SECRET_ACCESS_KEY },
+      region: e.R2_REGION,
+      service: "s3",
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: false,
+    });
+    const body = "5;chunk-signature=0\r\nhello\r\n0\r\n\r\n";
+    const signed = await signer.sign({
+      method: "PUT",
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: Number(endpoint.port),
+      path: `/${bucket()}/${key}`,
+      query: {},
+      headers: {
+        host: endpoint.host,
+        "content-length": String(body.length),
+        "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "x-amz-decoded-content-length": "5",
+        "content-encoding": "aws-chunked",
+      },
+    });
+    const put = await fetch(objectUrl(key), { method: "PUT", body, headers: signed.headers });
+    expect(put.status).toBe(501);
+    expect(await errorCode(put)).toBe("NotImplemented");
     expect(await headObject(key)).toBeNull();
   });
 
