@@ -20,10 +20,21 @@ export async function onServerStart(): Promise<void> {
   // In embedded job mode nothing else triggers cron functions (the reconciler), so the
   // server schedules them itself.
   if (settings.inngestMode !== "embedded") return;
-  const [{ functions }, { embeddedRunner }, { startEmbeddedCron }] = await Promise.all([
+  const [{ functions }, { embeddedRunner }, { startEmbeddedCron }, { EmbeddedRegistrationError }] = await Promise.all([
     import("@/inngest"),
     import("@/lib/jobs/send-event"),
     import("@/lib/jobs/embedded-cron"),
+    import("@/lib/jobs/embedded-registration"),
   ]);
-  startEmbeddedCron(await embeddedRunner(), functions);
+  // A function using an option the embedded runner cannot honour stops the start, naming
+  // it, rather than running differently from Inngest.
+  let runner;
+  try {
+    runner = await embeddedRunner();
+  } catch (error) {
+    if (!(error instanceof EmbeddedRegistrationError)) throw error;
+    console.error(`\nClipCrafter refused to start. ${error.message}\n`);
+    process.exit(1);
+  }
+  startEmbeddedCron(runner, functions);
 }
