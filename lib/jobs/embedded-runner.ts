@@ -49,7 +49,7 @@ const FAILURE_HANDLER_ATTEMPTS = 8;
 // retry schedule (its longest wait is 4 h by default) while refusing waits that belong on
 // Inngest. It also stays far below setTimeout's limit (~24.8 days), past which a timer
 // fires at once.
-export const DEFAULT_MAX_SLEEP_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_SLEEP_MS = 24 * 60 * 60 * 1000;
 
 // Memoised step data crosses a JSON boundary in Inngest; do the same here so embedded
 // runs see exactly the values a cloud run would (Dates become strings, undefined drops).
