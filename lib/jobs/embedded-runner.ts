@@ -10,8 +10,7 @@ import { RunCancelledError, withRunSignal } from "./run-cancellation";
 
 // Embedded mode: this process plays the part of the Inngest server for functions it
 // serves. It drives each registered function through the SDK's own execution engine
-// (`createExecution(...).start()`, the call the serve endpoint makes for every request
-// from Inngest), memoising step results between calls, retrying failed steps and runs up
+// (the one the serve endpoint runs for every request from Inngest), memoising step results between calls, retrying failed steps and runs up
 // to the function's `retries`, stopping on NonRetriableError, and running `onFailure`.
 // It is not a second job system: the Inngest function body is the only definition of
 // the work; this only decides who calls it.
@@ -26,7 +25,6 @@ import { RunCancelledError, withRunSignal } from "./run-cancellation";
 // cancelled run stops at once, not only between steps: each run has an AbortSignal that
 // the code of its step under way sees (./run-cancellation.ts) and aborts on the cancel
 // event, so ffmpeg is killed and a download aborted mid-step.
-
 
 export type RunOutcome =
   | { status: "completed"; runId: string; functionId: string; output: unknown; attempts: number }
