@@ -10,8 +10,9 @@ import { RunCancelledError, withRunSignal } from "./run-cancellation";
 
 // Embedded mode: this process plays the part of the Inngest server for functions it
 // serves. It drives each registered function through the SDK's own execution engine
-// (the one the serve endpoint runs for every request from Inngest), memoising step results between calls, retrying failed steps and runs up
-// to the function's `retries`, stopping on NonRetriableError, and running `onFailure`.
+// (the one the serve endpoint runs for every request from Inngest), memoising step
+// results between calls, retrying failed steps and runs up to the function's `retries`,
+// stopping on NonRetriableError, and running `onFailure`.
 // It is not a second job system: the Inngest function body is the only definition of
 // the work; this only decides who calls it.
 //
