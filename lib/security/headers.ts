@@ -33,7 +33,9 @@ export function pageContentSecurityPolicy(nonce: string, settings: PolicySetting
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${settings.development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // next dev's overlay adds <style> elements without the nonce (and a nonce would turn
+    // 'unsafe-inline' off), so development allows inline styles; a built app does not.
+    settings.development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' blob: data: ${storage}`,
     `media-src 'self' blob: ${storage}`,
     `connect-src 'self' ${storage}${settings.supabaseOrigin ? ` ${settings.supabaseOrigin}` : ""}`,

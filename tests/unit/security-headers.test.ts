@@ -61,8 +61,11 @@ describe("security headers", () => {
     expect(policy).not.toContain("unsafe-eval");
   });
 
-  it("allows eval only in development, and upgrades requests only when the app is on https", () => {
-    expect(directive(pageContentSecurityPolicy("n", { ...local, development: true }), "script-src")).toContain("'unsafe-eval'");
+  it("allows eval and inline styles only in development, and upgrades requests only when the app is on https", () => {
+    const development = pageContentSecurityPolicy("n", { ...local, development: true });
+    expect(directive(development, "script-src")).toBe("script-src 'self' 'nonce-n' 'strict-dynamic' 'unsafe-eval'");
+    expect(directive(development, "style-src")).toBe("style-src 'self' 'unsafe-inline'");
+    expect(directive(pageContentSecurityPolicy("n", local), "style-src")).toBe("style-src 'self' 'nonce-n'");
     expect(pageContentSecurityPolicy("n", local)).not.toContain("unsafe-eval");
     expect(pageContentSecurityPolicy("n", local)).not.toContain("upgrade-insecure-requests");
   });
