@@ -13,4 +13,4 @@ export const PUT = withErrors(async (request) => {
     contentLength: Number(request.headers.get("content-length")),
   });
   return Response.json(stored, { status: 201 });
-});
+}, { body: "raw" });
