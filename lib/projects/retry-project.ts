@@ -4,6 +4,8 @@ import { db, type Db } from "@/lib/db/client";
 import { getProject, type ProjectRow } from "@/lib/db/queries/projects";
 import { eventIds } from "@/inngest/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
+import { recordVerifiedSource } from "@/lib/db/queries/verified-source";
+import { verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
 import { transitionProject } from "./transitions";
 
 async function countRetries(tx: Db, params: { userId: string; projectId: string }): Promise<number> {
@@ -19,6 +21,20 @@ function needsDownload(project: ProjectRow): boolean {
 }
 
 /**
+ * What a retry will process is verified again, as completion verifies it: the stored
+ * object of the declared size that starts like a video. When it passes (an operator put
+ * the readable file back, say) its ETag becomes the one processing holds storage to;
+ * when it does not, the recorded one stays and processing says what is wrong.
+ */
+async function reverifiedSource(project: ProjectRow): Promise<{ etag: string; size: number } | null> {
+  if (!project.r2Key) return null;
+  const [row] = await db()<{ sourceSize: number | null }[]>`
+    select source_size as "sourceSize" from projects where id = ${project.id} and user_id = ${project.userId}`;
+  const check = await verifyStoredVideo(project.r2Key, { expectedSize: row?.sourceSize ?? undefined }).catch(() => null);
+  return check?.ok ? { etag: check.etag, size: check.size } : null;
+}
+
+/**
  * Starts a failed project again: error → queued with a fresh `video/process` event (or,
  * for an import whose download never landed, error → uploading with a fresh
  * `video/import`). Each retry gets its own event id, so Inngest does not drop it as a
@@ -30,6 +46,9 @@ export async function retryProjectOrThrow(
   projectId: string,
 ): Promise<{ projectId: string; status: "queued" | "uploading" }> {
   const userId = claims.sub;
+  const current = await getProject(db(), { userId, projectId });
+  if (!current) throw notFound("That project");
+  const source = current.status === "error" && !needsDownload(current) ? await reverifiedSource(current) : null;
   const started = await db().begin(async (tx) => {
     const project = await getProject(tx, { userId, projectId });
     if (!project) throw notFound("That project");
@@ -54,6 +73,7 @@ export async function retryProjectOrThrow(
       },
     });
     if (!won) throw new AppError("conflict", "This project was already retried.");
+    if (source) await recordVerifiedSource(tx, { projectId, userId, ...source });
     const event: OutboxEvent = download
       ? { name: "video/import", id: eventIds.import(projectId, attempt), data: { projectId, userId, url: project.sourceUrl! } }
       : { name: "video/process", id: eventIds.process(projectId, attempt), data: { projectId, userId } };

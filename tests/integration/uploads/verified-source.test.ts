@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { getObjectRange, headObject, putObject } from "@/lib/storage/objects";
 import { verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
+import { retryProjectOrThrow } from "@/lib/projects/retry-project";
 import { h264AacMp4, type TestMedia } from "@/tests/support/media";
 import { createTestUser, type TestUser } from "@/tests/support/users";
 import { isolateScratchFolders, outputObjects, projectView, testEngine, timeline, usageRows } from "../processing/support";
@@ -188,6 +189,25 @@ describe("what was verified is what is processed", () => {
     expect(project.mediaInfo).toBeNull();
     expect(project.width).toBeNull();
     expect(hooks.ffmpegOutcomes).toEqual([]);
+  });
+
+  it("verifies the stored file again on Retry: a video of the declared size put back becomes the verified one; anything else keeps the old one", async () => {
+    const { projectId, key, replace } = await completedUpload(original);
+    await replace();
+    await expectSourceChanged(projectId);
+    const verifiedBefore = await verifiedSourceOf(projectId);
+
+    // Not a video: the recorded ETag stays, so the retried run refuses it again.
+    await putObject(key, Buffer.alloc(original.bytes.length, 0x20), { contentType: "video/mp4" });
+    await retryProjectOrThrow(user.claims, projectId);
+    expect(await verifiedSourceOf(projectId)).toEqual(verifiedBefore);
+    await db()`update projects set status = 'error' where id = ${projectId}`;
+
+    // The readable file of the declared size: it is verified and processed.
+    await putObject(key, replacement.bytes, { contentType: replacement.contentType });
+    await retryProjectOrThrow(user.claims, projectId);
+    const head = await headObject(key);
+    expect(await verifiedSourceOf(projectId)).toEqual({ etag: head!.etag, size: original.bytes.length });
   });
 
   it("ends in source_changed when the file is replaced between the probe and the web MP4 step: the probe saw the verified video, nothing is made from the other", async () => {
