@@ -144,7 +144,9 @@ describe("the projects list and project pages", () => {
       ["POST", `/api/projects/${projectId}/retry`],
       ["DELETE", `/api/projects/${projectId}`],
     ] as const) {
-      const response = await stranger.request.fetch(appUrl(path), { method, data: method === "PATCH" ? { title: "mine" } : undefined });
+      // Sent as the app's own client sends state changes: JSON, from the app's origin.
+      const data = method === "PATCH" ? { title: "mine" } : method === "POST" ? {} : undefined;
+      const response = await stranger.request.fetch(appUrl(path), { method, data });
       expect(response.status(), `${method} ${path}`).toBe(404);
     }
     const [row] = await db()<{ title: string }[]>`select title from projects where id = ${projectId}`;
