@@ -88,10 +88,6 @@ export class UploadBridge {
     return this.plans.get(fileId);
   }
 
-  failureFor(fileId: string): Error | undefined {
-    return this.failures.get(fileId);
-  }
-
   /** Size → part size, for Uppy's getChunkSize (which is only told the size). */
   partSizeFor(size: number): number | undefined {
     for (const plan of this.plans.values()) if (plan.size === size && plan.partSize) return plan.partSize;
