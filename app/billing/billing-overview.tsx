@@ -1,6 +1,7 @@
 import type { UsageSummary } from "@/lib/billing/get-usage-summary";
-import { formatBytes, formatDuration, plans, type Plan } from "@/lib/billing/plans";
+import { plans, type Plan } from "@/lib/billing/plans";
 import { isLiveSubscriptionStatus } from "@/lib/billing/subscription-status";
+import { formatBytes, formatDuration } from "@/lib/format";
 import { BillingButton } from "./billing-button";
 import styles from "./billing.module.css";
 

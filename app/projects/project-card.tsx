@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ProjectSummary } from "@/lib/projects/project-views";
-import { formatDateTime, formatDuration } from "@/lib/format";
+import { formatDateTime, formatVideoTime } from "@/lib/format";
 import { inFlight, StatusBadge } from "./status-badge";
 
 export function ProjectCard({ project }: { project: ProjectSummary }) {
@@ -17,7 +17,7 @@ export function ProjectCard({ project }: { project: ProjectSummary }) {
               {project.status === "error" ? "!" : "▶"}
             </span>
           )}
-          {project.durationSeconds !== null && <span className="duration">{formatDuration(project.durationSeconds)}</span>}
+          {project.durationSeconds !== null && <span className="duration">{formatVideoTime(project.durationSeconds)}</span>}
         </div>
         <span className="project-title">{project.title}</span>
       </Link>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
-import { formatBytes, formatRate, formatTimeLeft } from "@/lib/format";
+import { formatBytes, formatDuration, formatRate } from "@/lib/format";
 import { announceUsageChanged } from "../usage-meter";
 import { acceptedVideoTypes, useUploadQueue, type UploadRow } from "./use-upload-queue";
 
@@ -115,7 +115,7 @@ function progressText(row: UploadRow): string {
   const parts = [`${row.percent}%`, `${formatBytes(row.bytesUploaded)} of ${formatBytes(row.size)}`];
   if (row.phase === "uploading") {
     parts.push(row.bytesPerSecond ? formatRate(row.bytesPerSecond) : "measuring speed…");
-    if (row.secondsLeft !== null) parts.push(`${formatTimeLeft(row.secondsLeft)} left`);
+    if (row.secondsLeft !== null) parts.push(`${formatDuration(row.secondsLeft)} left`);
   }
   return parts.join(" · ");
 }

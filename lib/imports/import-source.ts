@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { AppError } from "@/lib/api/errors";
-import { formatBytes } from "@/lib/billing/plans";
+import { formatBytes } from "@/lib/format";
 import { getUserPlan } from "@/lib/billing/usage";
 import type { Db, Sql } from "@/lib/db/client";
 import { currentRunSignal, RunCancelledError } from "@/lib/jobs/run-cancellation";

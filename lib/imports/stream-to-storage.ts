@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { AppError } from "@/lib/api/errors";
-import { formatBytes } from "@/lib/billing/plans";
+import { formatBytes } from "@/lib/format";
 import {
   abortMultipartUpload,
   completeMultipartUpload,

@@ -1,3 +1,4 @@
+import { formatDuration } from "@/lib/format";
 import type { ProbeOutput, ProbeStream } from "@/lib/media/ffprobe";
 import { ProcessingError } from "./processing-error";
 
@@ -125,16 +126,6 @@ export function describeMedia(probe: ProbeOutput): MediaInfo {
         }
       : null,
   };
-}
-
-export function formatDuration(seconds: number): string {
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
 }
 
 const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;

@@ -1,10 +1,11 @@
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { formatDuration } from "@/lib/format";
 import { saveMediaInfo, type RunClaim } from "@/lib/db/queries/processing";
 import { probe } from "@/lib/media/ffprobe";
 import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError } from "@/lib/media/run-media-tool";
-import { checkMediaLimits, describeMedia, formatDuration, type MediaInfo } from "./describe-media";
+import { checkMediaLimits, describeMedia, type MediaInfo } from "./describe-media";
 import { explainLimitFailure } from "./make-web-mp4";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures } from "./run-state";

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/api/errors";
-import { formatBytes } from "@/lib/billing/plans";
+import { formatBytes } from "@/lib/format";
 import { db } from "@/lib/db/client";
 import {
   claimUploadForCompletion,

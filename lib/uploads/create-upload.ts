@@ -3,7 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { insertUpload, insertUploadProject, type UploadMethod } from "@/lib/db/queries/uploads";
-import { formatBytes } from "@/lib/billing/plans";
+import { formatBytes } from "@/lib/format";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";

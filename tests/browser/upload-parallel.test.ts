@@ -90,7 +90,7 @@ describe("uploading a large file's parts in parallel", () => {
     proxy.requests.length = 0;
     await page.getByLabel("Choose video files").setInputFiles(copy);
     const row = uploadRow(page, "long-keynote.mp4");
-    await waitForText(row.locator(".upload-status"), /resumed, 10\.5 MB already stored/);
+    await waitForText(row.locator(".upload-status"), /resumed, 10 MiB already stored/);
     await waitForText(row.locator(".phase"), "Uploaded");
 
     const parts = proxy.requests.filter((r) => r.method === "PUT" && r.partNumber !== null && r.status === 200);

@@ -87,7 +87,7 @@ describe("resuming an upload cut off by a reload", () => {
 
     await page.getByLabel("Choose video files").setInputFiles(otherCopy);
     const row = uploadRow(page, "keynote.mp4");
-    await waitForText(row.locator(".upload-status"), /resumed, 5\.2 MB already stored/);
+    await waitForText(row.locator(".upload-status"), /resumed, 5 MiB already stored/);
     await waitForText(row.locator(".phase"), "Uploaded");
 
     const sent = storage.bytes();

@@ -60,7 +60,7 @@ describe("uploading videos on the upload page", () => {
     await page.getByText("Choose video files").click();
     await (await chooser).setFiles([small, large]);
     const largeRow = uploadRow(page, "large-talk.mp4");
-    await waitForText(largeRow.locator(".upload-status"), /\d+% · .+ of 1\d\.\d MB · .+\/s · .+ left/);
+    await waitForText(largeRow.locator(".upload-status"), /\d+% · .+ of 1\d(\.\d)? MiB · .+\/s · .+ left/);
     await screenshot(page, "upload-in-progress");
 
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { ClipView } from "@/lib/projects/project-views";
 import type { ProjectStatus } from "@/lib/db/queries/projects";
-import { formatDuration } from "@/lib/format";
+import { formatVideoTime } from "@/lib/format";
 
 async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
   try {
@@ -19,7 +19,7 @@ async function copyText(text: string, input: HTMLInputElement | null): Promise<b
 function Clip({ clip, index }: { clip: ClipView; index: number }) {
   const [copied, setCopied] = useState<"idle" | "copied" | "selected">("idle");
   const inputId = `share-${clip.id}`;
-  const label = `Clip ${index + 1}, ${formatDuration(clip.startSeconds)} to ${formatDuration(clip.endSeconds)}`;
+  const label = `Clip ${index + 1}, ${formatVideoTime(clip.startSeconds)} to ${formatVideoTime(clip.endSeconds)}`;
   return (
     <li className="clip">
       <a href={clip.url} className="clip-thumb" target="_blank" rel="noreferrer">

@@ -6,7 +6,7 @@ import { useState } from "react";
 import type { ProjectDetails } from "@/lib/projects/project-views";
 import { projectsApi } from "@/lib/api-client/projects";
 import { ApiError } from "@/lib/api-client/request";
-import { formatDateTime, formatDuration } from "@/lib/format";
+import { formatDateTime, formatVideoTime } from "@/lib/format";
 import { useLiveProject } from "../live";
 import { describeStage, inFlight, StatusBadge } from "../status-badge";
 import { ClipList } from "./clip-list";
@@ -117,7 +117,7 @@ export function ProjectView({ initial }: { initial: ProjectDetails }) {
           <h2 id="details-title">Details</h2>
           <dl className="meta">
             <dt>Length</dt>
-            <dd>{project.media.durationSeconds !== null ? formatDuration(project.media.durationSeconds) : "—"}</dd>
+            <dd>{project.media.durationSeconds !== null ? formatVideoTime(project.media.durationSeconds) : "—"}</dd>
             <dt>Resolution</dt>
             <dd>{project.media.width && project.media.height ? `${project.media.width} × ${project.media.height}` : "—"}</dd>
             <dt>Codecs</dt>

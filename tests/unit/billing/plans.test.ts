@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
-import { formatBytes, formatDuration, planForStripePrice, plans } from "@/lib/billing/plans";
+import { planForStripePrice, plans } from "@/lib/billing/plans";
+import { formatBytes, formatDuration } from "@/lib/format";
 import { holdsPaidPlan } from "@/lib/billing/usage";
 import { describeSubscription } from "@/lib/billing/sync-subscription";
 import type { Stripe } from "@/lib/billing/stripe-client";
