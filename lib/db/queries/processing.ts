@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { camelRow, firstCamelRow } from "@/lib/db/camel-rows";
 import type { ProjectStatus } from "@/lib/db/queries/projects";
 
 // The queries of process-video. Every write that belongs to a run is conditional on the
@@ -25,13 +26,11 @@ export async function getProcessingProject(
   db: Db,
   params: { projectId: string; userId: string },
 ): Promise<ProcessingProject | null> {
-  const [row] = await db<ProcessingProject[]>`
-    select id, status, source_type as "sourceType", source_url as "sourceUrl", r2_key as "r2Key",
-           upload_completed_at as "uploadCompletedAt", source_etag as "sourceEtag",
-           source_size::float8 as "sourceSize", processing_run_id as "processingRunId",
-           processing_attempts as "processingAttempts"
+  const rows = await db`
+    select id, status, source_type, source_url, r2_key, upload_completed_at, source_etag,
+           source_size::float8 as source_size, processing_run_id, processing_attempts
     from projects where id = ${params.projectId} and user_id = ${params.userId}`;
-  return row ?? null;
+  return firstCamelRow<ProcessingProject>(rows);
 }
 
 /**
@@ -120,15 +119,15 @@ export async function upsertClip(
     newShareToken: string;
   },
 ): Promise<{ id: string; shareToken: string }> {
-  const [row] = await db<{ id: string; shareToken: string }[]>`
+  const [row] = await db`
     insert into clips (project_id, user_id, position, start_seconds, end_seconds, key, thumbnail_key, share_token)
     values (${params.projectId}, ${params.userId}, ${params.position}, ${params.startSeconds}, ${params.endSeconds},
             ${params.key}, ${params.thumbnailKey}, ${params.newShareToken})
     on conflict (project_id, position) do update set
       start_seconds = excluded.start_seconds, end_seconds = excluded.end_seconds,
       key = excluded.key, thumbnail_key = excluded.thumbnail_key
-    returning id, share_token as "shareToken"`;
-  return row!;
+    returning id, share_token`;
+  return camelRow<{ id: string; shareToken: string }>(row!);
 }
 
 /** Removes clips a previous run made beyond the ones this run made. */

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { camelRows, firstCamelRow } from "@/lib/db/camel-rows";
 
 export type ProjectStatus = "uploading" | "queued" | "processing" | "ready" | "error" | "canceled" | "expired";
 
@@ -27,18 +28,15 @@ export type ProjectRow = {
 };
 
 const projectColumns = (db: Db) => db`
-  id, user_id as "userId", title, status, stage, progress, error_code as "errorCode",
-  error_message as "errorMessage", source_type as "sourceType", source_url as "sourceUrl",
-  r2_key as "r2Key", upload_completed_at as "uploadCompletedAt",
-  duration_seconds as "durationSeconds", width, height, video_codec as "videoCodec",
-  audio_codec as "audioCodec", thumbnail_key as "thumbnailKey", playback_key as "playbackKey",
-  created_at as "createdAt", updated_at as "updatedAt"`;
+  id, user_id, title, status, stage, progress, error_code, error_message, source_type, source_url,
+  r2_key, upload_completed_at, duration_seconds, width, height, video_codec, audio_codec,
+  thumbnail_key, playback_key, created_at, updated_at`;
 
 export async function getProject(db: Db, params: { userId: string; projectId: string }): Promise<ProjectRow | null> {
-  const [row] = await db<ProjectRow[]>`
+  const rows = await db`
     select ${projectColumns(db)} from projects
     where id = ${params.projectId} and user_id = ${params.userId}`;
-  return row ?? null;
+  return firstCamelRow<ProjectRow>(rows);
 }
 
 /** Newest first; `before` is the cursor (createdAt + id of the last row of the previous page). */
@@ -47,12 +45,13 @@ export async function listProjects(
   params: { userId: string; limit: number; before?: { createdAt: Date; id: string } },
 ): Promise<ProjectRow[]> {
   const cursor = params.before;
-  return db<ProjectRow[]>`
+  const rows = await db`
     select ${projectColumns(db)} from projects
     where user_id = ${params.userId}
       ${cursor ? db`and (created_at, id) < (${cursor.createdAt}, ${cursor.id})` : db``}
     order by created_at desc, id desc
     limit ${params.limit}`;
+  return camelRows<ProjectRow>(rows);
 }
 
 /** Projects of a user changed after `since` (the live list's feed), oldest change first. */
@@ -60,22 +59,23 @@ export async function listProjectsChangedSince(
   db: Db,
   params: { userId: string; since: Date; limit: number },
 ): Promise<ProjectRow[]> {
-  return db<ProjectRow[]>`
+  const rows = await db`
     select ${projectColumns(db)} from projects
     where user_id = ${params.userId} and updated_at > ${params.since}
     order by updated_at, id
     limit ${params.limit}`;
+  return camelRows<ProjectRow>(rows);
 }
 
 export async function renameProject(
   db: Db,
   params: { userId: string; projectId: string; title: string },
 ): Promise<ProjectRow | null> {
-  const [row] = await db<ProjectRow[]>`
+  const rows = await db`
     update projects set title = ${params.title}
     where id = ${params.projectId} and user_id = ${params.userId}
     returning ${projectColumns(db)}`;
-  return row ?? null;
+  return firstCamelRow<ProjectRow>(rows);
 }
 
 /** Deletes a project (uploads, parts, clips and timeline go with it); returns the upload keys it had. */

@@ -1,5 +1,6 @@
 import type { TransactionSql } from "postgres";
 import type { Db, Sql } from "@/lib/db/client";
+import { camelRows } from "@/lib/db/camel-rows";
 
 // Server-only tables (see the server_recorded_object_keys migration): shared-output ids
 // and the keys of deleted projects. Only the server's own connection can read or write them.
@@ -71,8 +72,9 @@ export type DeletedProjectObjects = { id: number; userId: string; keys: string[]
 
 /** What the database recorded when the project was deleted (several rows if an id was reused). */
 export async function listDeletedProjectObjects(db: Db, projectId: string): Promise<DeletedProjectObjects[]> {
-  return db<DeletedProjectObjects[]>`
-    select id, user_id as "userId", keys from deleted_project_objects where project_id = ${projectId} order by id`;
+  const rows = await db`
+    select id, user_id, keys from deleted_project_objects where project_id = ${projectId} order by id`;
+  return camelRows<DeletedProjectObjects>(rows);
 }
 
 export async function forgetDeletedProjectObjects(db: Db, id: number): Promise<void> {

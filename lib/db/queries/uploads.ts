@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { camelRow, camelRows, firstCamelRow } from "@/lib/db/camel-rows";
 
 export type UploadMethod = "single" | "multipart";
 export type UploadStatus = "uploading" | "completing" | "completed" | "aborted" | "expired" | "failed";
@@ -27,10 +28,8 @@ export type UploadRow = {
 export type UploadPartRow = { partNumber: number; etag: string; size: number };
 
 const uploadColumns = (db: Db) => db`
-  id, project_id as "projectId", user_id as "userId", key, filename, content_type as "contentType", size,
-  method, storage_upload_id as "storageUploadId", part_size as "partSize", part_count as "partCount", status,
-  expires_at as "expiresAt", claimed_at as "claimedAt", completed_at as "completedAt",
-  error_code as "errorCode", error_message as "errorMessage", created_at as "createdAt"`;
+  id, project_id, user_id, key, filename, content_type, size, method, storage_upload_id, part_size, part_count,
+  status, expires_at, claimed_at, completed_at, error_code, error_message, created_at`;
 
 /** The project an upload fills, created in `uploading` before any URL is handed out. */
 export async function insertUploadProject(db: Db, params: { userId: string; title: string }): Promise<{ id: string }> {
@@ -58,14 +57,14 @@ export async function insertUpload(
     expiresAt: Date;
   },
 ): Promise<UploadRow> {
-  const [row] = await db<UploadRow[]>`
+  const [row] = await db`
     insert into uploads (id, project_id, user_id, key, filename, content_type, size, method,
                          storage_upload_id, part_size, part_count, expires_at)
     values (${params.id}, ${params.projectId}, ${params.userId}, ${params.key}, ${params.filename},
             ${params.contentType}, ${params.size}, ${params.method}, ${params.storageUploadId},
             ${params.partSize}, ${params.partCount}, ${params.expiresAt})
     returning ${uploadColumns(db)}`;
-  return row!;
+  return camelRow<UploadRow>(row!);
 }
 
 export async function getUpload(
@@ -73,18 +72,19 @@ export async function getUpload(
   params: { userId: string; uploadId: string; lock?: "share" | "update" },
 ): Promise<UploadRow | null> {
   const lock = params.lock === "update" ? db`for update` : params.lock === "share" ? db`for share` : db``;
-  const [row] = await db<UploadRow[]>`
+  const rows = await db`
     select ${uploadColumns(db)} from uploads
     where id = ${params.uploadId} and user_id = ${params.userId}
     ${lock}`;
-  return row ?? null;
+  return firstCamelRow<UploadRow>(rows);
 }
 
 export async function listUploadParts(db: Db, params: { userId: string; uploadId: string }): Promise<UploadPartRow[]> {
-  return db<UploadPartRow[]>`
-    select part_number as "partNumber", etag, size from upload_parts
+  const rows = await db`
+    select part_number, etag, size from upload_parts
     where upload_id = ${params.uploadId} and user_id = ${params.userId}
     order by part_number`;
+  return camelRows<UploadPartRow>(rows);
 }
 
 /** Records received parts; a part uploaded again replaces its earlier entry. */
@@ -92,13 +92,14 @@ export async function upsertUploadParts(
   db: Db,
   params: { userId: string; uploadId: string; parts: { partNumber: number; etag: string; size: number }[] },
 ): Promise<UploadPartRow[]> {
-  return db<UploadPartRow[]>`
+  const rows = await db`
     insert into upload_parts (upload_id, user_id, part_number, etag, size)
     select ${params.uploadId}, ${params.userId}, p."partNumber", p.etag, p.size
     from jsonb_to_recordset(${db.json(params.parts as never)}) as p("partNumber" integer, etag text, size bigint)
     on conflict (upload_id, part_number)
       do update set etag = excluded.etag, size = excluded.size, recorded_at = now()
-    returning part_number as "partNumber", etag, size`;
+    returning part_number, etag, size`;
+  return camelRows<UploadPartRow>(rows);
 }
 
 export async function deleteUploadParts(db: Db, params: { userId: string; uploadId: string }): Promise<void> {
@@ -114,12 +115,12 @@ export async function claimUploadForCompletion(
   db: Db,
   params: { userId: string; uploadId: string; claimedAt: Date; staleClaimBefore: Date },
 ): Promise<UploadRow | null> {
-  const [row] = await db<UploadRow[]>`
+  const rows = await db`
     update uploads set status = 'completing', claimed_at = ${params.claimedAt}
     where id = ${params.uploadId} and user_id = ${params.userId}
       and (status = 'uploading' or (status = 'completing' and claimed_at < ${params.staleClaimBefore}))
     returning ${uploadColumns(db)}`;
-  return row ?? null;
+  return firstCamelRow<UploadRow>(rows);
 }
 
 /** Gives a claim back (`completing` → `uploading`) so a later call can complete the upload. */
