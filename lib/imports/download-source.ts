@@ -1,7 +1,8 @@
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/api/errors";
 import { safeFilename } from "@/lib/storage/keys";
-import { guardedGet, FetchFailedError } from "./guarded-fetch";
+import { guardedRequest, RequestFailedError } from "@/lib/net/guarded-request";
+import { checkFetchTarget } from "./ssrf-guard";
 import { streamToStorage } from "./stream-to-storage";
 import { resolveMediaUrl, ytDlpPath } from "./resolve-web-page";
 
@@ -51,19 +52,31 @@ export async function downloadSource(params: {
   if (params.signal?.aborted) abortWithCaller();
   params.signal?.addEventListener("abort", abortWithCaller, { once: true });
   const totalTimer = setTimeout(
-    () => controller.abort(new FetchFailedError(`The download took longer than ${e.IMPORT_TOTAL_TIMEOUT_SECONDS} s and was stopped.`)),
+    () => controller.abort(new RequestFailedError(`The download took longer than ${e.IMPORT_TOTAL_TIMEOUT_SECONDS} s and was stopped.`)),
     e.IMPORT_TOTAL_TIMEOUT_SECONDS * 1000,
   );
   try {
-    const { response, url } = await guardedGet(params.url, {
-      allowedHosts: allowedImportHosts(),
-      connectTimeoutMs: e.IMPORT_CONNECT_TIMEOUT_SECONDS * 1000,
+    const allowedHosts = allowedImportHosts();
+    const { answer: response, url } = await guardedRequest(params.url, {
+      method: "GET",
+      headers: {
+        "user-agent": "ClipCrafter/1.0 (video import)",
+        accept: "video/*, application/octet-stream;q=0.9, */*;q=0.1",
+      },
+      check: (url) => checkFetchTarget(url, { allowedHosts }),
+      followRedirects: { max: 5, tooMany: "The link redirects more than 5 times; import the final link directly." },
+      timeoutMs: e.IMPORT_CONNECT_TIMEOUT_SECONDS * 1000,
       signal: controller.signal,
+      read: (response) => response,
+      messages: {
+        noAnswer: `The server did not answer within ${e.IMPORT_CONNECT_TIMEOUT_SECONDS} s.`,
+        connectionFailed: (reason) => `Could not download the link: ${reason}`,
+      },
     });
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new FetchFailedError(`The link answered with HTTP ${status}; it could not be downloaded.`);
+      throw new RequestFailedError(`The link answered with HTTP ${status}; it could not be downloaded.`);
     }
     const type = mediaType(response.headers["content-type"]);
     if (isWebPage(type)) {

@@ -7,6 +7,7 @@ import { currentRunSignal, RunCancelledError } from "@/lib/jobs/run-cancellation
 import { whileStillWanted } from "@/lib/jobs/while-still-wanted";
 import { sendEvent } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
+import { RequestFailedError } from "@/lib/net/guarded-request";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";
 import { createProgressReporter } from "@/lib/processing/progress-reporter";
 import { failProject } from "@/lib/projects/transitions";
@@ -14,7 +15,6 @@ import { deleteObject } from "@/lib/storage/objects";
 import { queueVerifiedSource } from "@/lib/uploads/queue-verified-source";
 import { notAVideoMessage, verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
 import { downloadSource, importedSourceKey } from "./download-source";
-import { FetchFailedError } from "./guarded-fetch";
 
 type ImportRef = { projectId: string; userId: string };
 
@@ -108,7 +108,7 @@ async function downloadWhileWanted(
     await progress.flush().catch(() => {});
     if (error instanceof RunCancelledError) throw new NonRetriableError(error.message, { cause: error });
     if (error instanceof AppError) return failImport(db, ref, error.code, error.message);
-    if (error instanceof FetchFailedError) throw error; // transient: Inngest retries, onFailure records the last
+    if (error instanceof RequestFailedError) throw error; // transient: Inngest retries, onFailure records the last
     throw error;
   }
 }

@@ -1,18 +1,18 @@
 import type { Readable } from "node:stream";
 import { AppError } from "@/lib/api/errors";
 import { formatBytes } from "@/lib/format";
+import { RequestFailedError } from "@/lib/net/guarded-request";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
   uploadPart,
 } from "@/lib/storage/multipart";
-import { FetchFailedError } from "./guarded-fetch";
 
 export class DownloadSizeError extends AppError {}
 
 /** The link went quiet mid-body; transient like any network failure (the run retries). */
-export class DownloadStalledError extends FetchFailedError {
+export class DownloadStalledError extends RequestFailedError {
   constructor(seconds: number) {
     super(`The link stopped sending data for ${seconds} s, so the download was stopped. Check that the link works in a browser, then retry.`);
     this.name = "DownloadStalledError";

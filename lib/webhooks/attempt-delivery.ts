@@ -2,8 +2,9 @@ import type { Sql } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { UrlRefusedError } from "@/lib/imports/ssrf-guard";
 import { log } from "@/lib/log";
+import { RequestFailedError } from "@/lib/net/guarded-request";
 import { disableEndpoint, failDelivery, getDeliveryToAttempt, recordAttempt, type DeliveryToAttempt } from "./delivery-rows";
-import { guardedPost, PostFailedError, type PostResponse } from "./guarded-post";
+import { guardedPost, type PostResponse } from "./guarded-post";
 import { retryDelayMs } from "./retry-schedule";
 import { signWebhook } from "./sign";
 
@@ -39,7 +40,7 @@ async function send(delivery: DeliveryToAttempt, deps: AttemptDeps, startedAt: D
     return { statusCode: response.status, error: describeResponse(response), responseBody: response.body || null };
   } catch (error) {
     if (error instanceof UrlRefusedError) return { statusCode: null, error: `Not sent: ${error.message}`, responseBody: null };
-    if (error instanceof PostFailedError) return { statusCode: null, error: error.message, responseBody: null };
+    if (error instanceof RequestFailedError) return { statusCode: null, error: error.message, responseBody: null };
     throw error;
   }
 }
