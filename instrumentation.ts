@@ -3,7 +3,12 @@
 // bundler leave the Node-only start-up out of that bundle.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { onServerStart } = await import("./lib/start/on-server-start");
+    const [{ registerJobFunctions }, { onServerStart }] = await Promise.all([
+      import("./lib/jobs/job-functions"),
+      import("./lib/start/on-server-start"),
+    ]);
+    // lib/ does not import inngest/ (inngest/ imports lib/): the list is handed over here.
+    registerJobFunctions(async () => (await import("./inngest")).functions);
     await onServerStart();
   }
 }

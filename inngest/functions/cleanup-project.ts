@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { projectDeleted } from "@/inngest/events";
+import { inngest } from "@/lib/jobs/client";
+import { projectDeleted } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { removeRunWorkspace } from "@/lib/processing/run-workspace";
 import { deleteProjectObjects } from "@/lib/projects/delete-project-objects";

@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { eventIds, projectStatusChanged } from "@/inngest/events";
+import { inngest } from "@/lib/jobs/client";
+import { eventIds, projectStatusChanged } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { failUnsentDeliveries } from "@/lib/webhooks/delivery-rows";
 import { recordStatusDeliveries } from "@/lib/webhooks/record-status-deliveries";

@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { importUrl, projectDeleted } from "@/inngest/events";
+import { inngest } from "@/lib/jobs/client";
+import { importUrl, projectDeleted } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { processingJobEnv } from "@/lib/env";
 import { checkImportProject, downloadImport, recordImportFailure, verifyAndQueueImport } from "@/lib/imports/import-source";

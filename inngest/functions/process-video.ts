@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { processVideo, projectDeleted } from "@/inngest/events";
+import { inngest } from "@/lib/jobs/client";
+import { processVideo, projectDeleted } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { env, processingJobEnv } from "@/lib/env";
 import { checkSource } from "@/lib/processing/check-source";

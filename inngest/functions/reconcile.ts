@@ -1,4 +1,4 @@
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/client";
 import { db } from "@/lib/db/client";
 import { reconcileJobEnv } from "@/lib/env";
 import { cleanOrphans } from "@/lib/reconcile/clean-orphans";

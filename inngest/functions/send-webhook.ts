@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { webhookDeliveryRequested } from "@/inngest/events";
+import { inngest } from "@/lib/jobs/client";
+import { webhookDeliveryRequested } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/webhooks/attempt-delivery";
 import { failDelivery } from "@/lib/webhooks/delivery-rows";

@@ -1,10 +1,15 @@
 // `npm run reconcile`: one reconcile pass now, against the configured deployment (or the
 // local stack `npm run dev` runs), printing what it found and fixed as JSON.
 import { jobsEnv, setEnvForProcess } from "@/lib/env";
+import { registerJobFunctions } from "@/lib/jobs/job-functions";
 import { embeddedRunner } from "@/lib/jobs/send-event";
 import { closeDb } from "@/lib/db/client";
 import { localStackSettings, readSettings } from "@/lib/local-stack/settings";
 import { runReconcile } from "@/lib/reconcile/run-reconcile";
+
+// In embedded mode a resent event runs in this process. A command is the start-up of its
+// own process, so, as instrumentation.ts does for the server, it hands inngest/'s list over.
+registerJobFunctions(async () => (await import("@/inngest")).functions);
 
 const settings = readSettings();
 setEnvForProcess(

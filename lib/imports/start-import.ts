@@ -1,4 +1,4 @@
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { AppError } from "@/lib/api/errors";
 import { forbiddenCharacter } from "@/lib/uploads/check-filename";
 import type { UserClaims } from "@/lib/db/as-user";

@@ -1,6 +1,7 @@
-import type { AppEvent } from "@/inngest/events";
-import { inngest } from "@/inngest/client";
+import type { AppEvent } from "@/lib/jobs/events";
+import { inngest } from "@/lib/jobs/client";
 import { EmbeddedRunner } from "./embedded-runner";
+import { loadJobFunctions } from "./job-functions";
 import { jobsEnv } from "@/lib/env";
 
 const globalForJobs = globalThis as unknown as { clipcrafterEmbeddedRunner?: EmbeddedRunner };
@@ -8,8 +9,7 @@ const globalForJobs = globalThis as unknown as { clipcrafterEmbeddedRunner?: Emb
 /** The in-process runner used in embedded mode (no Inngest Dev Server or Cloud). */
 export async function embeddedRunner(): Promise<EmbeddedRunner> {
   if (!globalForJobs.clipcrafterEmbeddedRunner) {
-    // Imported here, not at the top: the functions themselves send events through this module.
-    const { functions } = await import("@/inngest");
+    const functions = await loadJobFunctions();
     globalForJobs.clipcrafterEmbeddedRunner ??= new EmbeddedRunner(functions);
   }
   return globalForJobs.clipcrafterEmbeddedRunner;

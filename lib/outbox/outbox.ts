@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { db as pool } from "@/lib/db/client";
-import type { AppEvent } from "@/inngest/events";
+import type { AppEvent } from "@/lib/jobs/events";
 import { sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
 

@@ -2,7 +2,7 @@ import { notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { deleteProject } from "@/lib/db/queries/projects";
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { abortOpenMultipartUploads, listOpenMultipartUploadsOfProject } from "@/lib/uploads/abort-open-multipart-uploads";
 

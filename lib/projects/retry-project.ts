@@ -2,7 +2,7 @@ import { AppError, notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db, type Db } from "@/lib/db/client";
 import { getProject, type ProjectRow } from "@/lib/db/queries/projects";
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { recordVerifiedSource } from "@/lib/db/queries/verified-source";
 import { verifyStoredVideo } from "@/lib/uploads/verify-stored-video";

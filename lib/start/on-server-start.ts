@@ -2,9 +2,10 @@ import { env, EnvError } from "@/lib/env";
 import { log } from "@/lib/log";
 
 /**
- * What the Next.js server does once when it starts (instrumentation.ts). It parses the
- * settings first: a missing or unsafe one (lib/env.ts) stops the start here, naming it,
- * instead of the server answering requests in a less safe mode.
+ * What the Next.js server does once when it starts (instrumentation.ts, which registers the
+ * job functions first). It parses the settings first: a missing or unsafe one (lib/env.ts)
+ * stops the start here, naming it, instead of the server answering requests in a less safe
+ * mode.
  */
 export async function onServerStart(): Promise<void> {
   let settings;
@@ -20,8 +21,8 @@ export async function onServerStart(): Promise<void> {
   // In embedded job mode nothing else triggers cron functions (the reconciler), so the
   // server schedules them itself.
   if (settings.inngestMode !== "embedded") return;
-  const [{ functions }, { embeddedRunner }, { startEmbeddedCron }, { EmbeddedRegistrationError }] = await Promise.all([
-    import("@/inngest"),
+  const [{ loadJobFunctions }, { embeddedRunner }, { startEmbeddedCron }, { EmbeddedRegistrationError }] = await Promise.all([
+    import("@/lib/jobs/job-functions"),
     import("@/lib/jobs/send-event"),
     import("@/lib/jobs/embedded-cron"),
     import("@/lib/jobs/embedded-registration"),
@@ -36,5 +37,5 @@ export async function onServerStart(): Promise<void> {
     console.error(`\nClipCrafter refused to start. ${error.message}\n`);
     process.exit(1);
   }
-  startEmbeddedCron(runner, functions);
+  startEmbeddedCron(runner, await loadJobFunctions());
 }

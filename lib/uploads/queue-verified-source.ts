@@ -1,4 +1,4 @@
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { AppError } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/client";
 import type { ProjectStatus } from "@/lib/db/queries/projects";

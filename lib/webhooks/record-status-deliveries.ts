@@ -1,4 +1,4 @@
-import { eventIds, type ProjectStatusChangedData } from "@/inngest/events";
+import { eventIds, type ProjectStatusChangedData } from "@/lib/jobs/events";
 import type { Db } from "@/lib/db/client";
 import { createDeliveries } from "./delivery-rows";
 import { buildStatusChangePayload } from "./status-change-payload";

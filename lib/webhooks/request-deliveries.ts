@@ -1,4 +1,4 @@
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { sendEvents } from "@/lib/jobs/send-event";
 
 /** Starts one send-webhook run per delivery, all in one send; the event ids make a repeat a no-op. */

@@ -1,4 +1,4 @@
-import { projectStatusChangedData } from "@/inngest/events";
+import { projectStatusChangedData } from "@/lib/jobs/events";
 import { db as pool } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";

@@ -1,4 +1,4 @@
-import type { ProjectStatusChangedData } from "@/inngest/events";
+import type { ProjectStatusChangedData } from "@/lib/jobs/events";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 

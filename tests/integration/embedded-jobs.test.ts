@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/client";
 import { functions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
 import { currentRunSignal } from "@/lib/jobs/run-cancellation";
@@ -9,7 +9,7 @@ import { startEmbeddedCron } from "@/lib/jobs/embedded-cron";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { outputKeys } from "@/lib/storage/keys";
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { createTestUser } from "@/tests/support/users";
 

@@ -10,7 +10,7 @@ import * as thumbnailRoute from "@/app/c/[token]/thumbnail/route";
 import { DELETE, GET as getProject } from "@/app/api/projects/[id]/route";
 import { GET as listProjects } from "@/app/api/projects/route";
 import { functions } from "@/inngest";
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { newSharedOutputId } from "@/lib/clips/share-token";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";

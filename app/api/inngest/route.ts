@@ -1,5 +1,5 @@
 import { serve } from "inngest/next";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/client";
 import { functions } from "@/inngest";
 import { guardServeEndpoint } from "@/lib/jobs/guard-serve-endpoint";
 

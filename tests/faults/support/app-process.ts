@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { register } from "@/instrumentation";
 import { processEnvironment } from "@/lib/env";
+import { registerJobFunctions } from "@/lib/jobs/job-functions";
 import { embeddedRunner } from "@/lib/jobs/send-event";
 import { reconcileSettings, runReconcile } from "@/lib/reconcile/run-reconcile";
 
@@ -19,6 +20,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 // As under `next dev`, instrumentation's register() runs when the server starts and the
 // route handlers load after it (Next compiles them on first request).
 const freezeOn = processEnvironment().FAULT_FREEZE_ON_SEND;
+registerJobFunctions(async () => (await import("@/inngest")).functions);
 const runner = await embeddedRunner();
 if (freezeOn) {
   const send = runner.send.bind(runner);

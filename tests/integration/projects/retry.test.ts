@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/projects/[id]/retry/route";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/client";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";

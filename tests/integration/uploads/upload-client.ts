@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/client";
 import { setEnvForProcess, processEnvironment } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { functions } from "@/inngest";
-import { eventIds } from "@/inngest/events";
+import { eventIds } from "@/lib/jobs/events";
 import { POST as registerEndpointRoute } from "@/app/api/webhooks/endpoints/route";
 import { GET as listDeliveriesRoute } from "@/app/api/webhooks/endpoints/[id]/deliveries/route";
 import { db } from "@/lib/db/client";
