@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { getOrCreateStripeCustomer } from "./get-or-create-stripe-customer";
 import { plans, type PlanId } from "./plans";
 import { callStripe, proPriceIdOrThrow, type Stripe } from "./stripe-client";
-import { getSubscriptionRow } from "./subscription-rows";
+import { getSubscriptionRow } from "@/lib/db/queries/subscriptions";
 import { isLiveSubscriptionStatus } from "./subscription-status";
 
 /**

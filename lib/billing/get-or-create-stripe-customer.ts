@@ -1,4 +1,5 @@
 import type { Sql } from "@/lib/db/client";
+import { lockStripeCustomerId, setStripeCustomerId } from "@/lib/db/queries/profiles";
 import { callStripe, type Stripe } from "./stripe-client";
 
 /**
@@ -14,10 +15,8 @@ export async function getOrCreateStripeCustomer(
   user: { id: string; email?: string },
 ): Promise<string> {
   return sql.begin(async (tx) => {
-    await tx`insert into profiles (id, email) values (${user.id}, ${user.email ?? null}) on conflict (id) do nothing`;
-    const [profile] = await tx<{ stripeCustomerId: string | null }[]>`
-      select stripe_customer_id as "stripeCustomerId" from profiles where id = ${user.id} for update`;
-    if (profile?.stripeCustomerId) return profile.stripeCustomerId;
+    const stored = await lockStripeCustomerId(tx, user);
+    if (stored) return stored;
 
     const customer = await callStripe("customers.create", () =>
       stripe.customers.create(
@@ -25,7 +24,7 @@ export async function getOrCreateStripeCustomer(
         { idempotencyKey: `clipcrafter-customer-${user.id}` },
       ),
     );
-    await tx`update profiles set stripe_customer_id = ${customer.id}, updated_at = now() where id = ${user.id}`;
+    await setStripeCustomerId(tx, { userId: user.id, stripeCustomerId: customer.id });
     return customer.id;
   }) as Promise<string>;
 }

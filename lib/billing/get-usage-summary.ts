@@ -1,9 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { PlanId } from "./plans";
-import { getSubscriptionRow } from "./subscription-rows";
+import { getSubscriptionRow } from "@/lib/db/queries/subscriptions";
+import { countReservedVideos, countUsedVideos } from "@/lib/db/queries/usage";
 import { isLiveSubscriptionStatus, isPaidUpStatus } from "./subscription-status";
-import { countReservedVideos, countUsedVideos, getUserPlan } from "./usage";
+import { getUserPlan } from "./usage";
 
 export type UsageSummary = {
   plan: PlanId;

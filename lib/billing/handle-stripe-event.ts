@@ -1,4 +1,5 @@
 import type { Sql } from "@/lib/db/client";
+import { recordStripeEvent } from "@/lib/db/queries/stripe-events";
 import { log } from "@/lib/log";
 import type { Stripe } from "./stripe-client";
 import { webhookHandlers } from "./webhook-handlers";
@@ -19,10 +20,7 @@ export async function handleStripeEvent(
   now: Date,
 ): Promise<StripeEventResult> {
   return sql.begin(async (tx) => {
-    const [recorded] = await tx`
-      insert into stripe_events (id, type) values (${event.id}, ${event.type})
-      on conflict (id) do nothing returning id`;
-    if (!recorded) return { duplicate: true as const };
+    if (!(await recordStripeEvent(tx, event))) return { duplicate: true as const };
 
     const handler = (webhookHandlers as Record<string, WebhookHandler<Stripe.Event> | undefined>)[event.type];
     const context: WebhookContext = { tx, stripe, now };

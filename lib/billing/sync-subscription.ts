@@ -2,13 +2,8 @@ import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { planForStripePrice, type PlanId } from "./plans";
 import { callStripe, type Stripe } from "./stripe-client";
-import {
-  findUserIdByStripeCustomer,
-  getSubscriptionRow,
-  lockUserBilling,
-  saveSubscriptionRow,
-  type SubscriptionRow,
-} from "./subscription-rows";
+import { findUserIdByStripeCustomer } from "@/lib/db/queries/profiles";
+import { getSubscriptionRow, lockUserBilling, saveSubscriptionRow, type SubscriptionRow } from "@/lib/db/queries/subscriptions";
 import { isLiveSubscriptionStatus, isPaidUpStatus } from "./subscription-status";
 import { holdsPaidPlan } from "./usage";
 

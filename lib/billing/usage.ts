@@ -1,4 +1,6 @@
 import type { Db } from "@/lib/db/client";
+import { getSubscriptionRow } from "@/lib/db/queries/subscriptions";
+import { countReservedVideos, countUsedVideos, lockUserQuota } from "@/lib/db/queries/usage";
 import { AppError } from "@/lib/api/errors";
 import { isPlanId, plans, type Plan, type PlanId } from "./plans";
 
@@ -43,10 +45,7 @@ export function holdsPaidPlan<S extends StoredSubscription>(
  * paid for, also when a renewal payment fails or the subscription is cancelled.
  */
 export async function getUserPlan(db: Db, userId: string, now: Date): Promise<UserPlan> {
-  const [sub] = await db<(StoredSubscription & { paymentFailedAt: Date | null })[]>`
-    select plan, status, current_period_start as "currentPeriodStart", current_period_end as "currentPeriodEnd",
-           payment_failed_at as "paymentFailedAt"
-    from subscriptions where user_id = ${userId}`;
+  const sub = await getSubscriptionRow(db, userId);
   if (sub && holdsPaidPlan(sub, now)) {
     return {
       plan: plans[sub.plan as PlanId],
@@ -57,24 +56,6 @@ export async function getUserPlan(db: Db, userId: string, now: Date): Promise<Us
   return { plan: plans.free, period: calendarMonth(now), paymentFailed: false };
 }
 
-/** Videos counted (processed) in the period: the usage ledger, one row per project. */
-export async function countUsedVideos(db: Db, userId: string, period: BillingPeriod): Promise<number> {
-  const [row] = await db<{ count: number }[]>`
-    select count(*)::int as count from usage_events
-    where user_id = ${userId} and counted_at >= ${period.start} and counted_at < ${period.end}`;
-  return row?.count ?? 0;
-}
-
-/** Projects started in the period that are still on their way and not yet counted. */
-export async function countReservedVideos(db: Db, userId: string, period: BillingPeriod): Promise<number> {
-  const [row] = await db<{ count: number }[]>`
-    select count(*)::int as count from projects p
-    where p.user_id = ${userId} and p.created_at >= ${period.start} and p.created_at < ${period.end}
-      and p.status in ('uploading', 'queued', 'processing')
-      and not exists (select 1 from usage_events u where u.project_id = p.id)`;
-  return row?.count ?? 0;
-}
-
 /**
  * Fail-fast quota check for starting a new video, inside the transaction that creates the
  * project. A per-user advisory lock serialises concurrent starts, so two requests racing
@@ -82,7 +63,7 @@ export async function countReservedVideos(db: Db, userId: string, period: Billin
  * process-video.
  */
 export async function reserveVideoSlot(tx: Db, userId: string, now: Date): Promise<UserPlan> {
-  await tx`select pg_advisory_xact_lock(hashtext(${`quota:${userId}`}))`;
+  await lockUserQuota(tx, userId);
   const userPlan = await getUserPlan(tx, userId, now);
   const used = await countUsedVideos(tx, userId, userPlan.period);
   const reserved = await countReservedVideos(tx, userId, userPlan.period);

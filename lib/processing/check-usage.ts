@@ -1,4 +1,5 @@
-import { getUserPlan, countUsedVideos } from "@/lib/billing/usage";
+import { getUserPlan } from "@/lib/billing/usage";
+import { countUsedVideos } from "@/lib/db/queries/usage";
 import type { Db } from "@/lib/db/client";
 import { isUsageCounted, type RunClaim } from "@/lib/db/queries/processing";
 import { ProcessingError } from "./processing-error";

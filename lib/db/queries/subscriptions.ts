@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { firstCamelRow } from "@/lib/db/camel-rows";
 
 export type SubscriptionRow = {
   userId: string;
@@ -21,21 +22,12 @@ export async function lockUserBilling(tx: Db, userId: string): Promise<void> {
   await tx`select pg_advisory_xact_lock(hashtext(${`billing:${userId}`}))`;
 }
 
-export async function findUserIdByStripeCustomer(db: Db, stripeCustomerId: string): Promise<string | null> {
-  const [row] = await db<{ id: string }[]>`
-    select id from profiles where stripe_customer_id = ${stripeCustomerId}`;
-  return row?.id ?? null;
-}
-
 export async function getSubscriptionRow(db: Db, userId: string): Promise<SubscriptionRow | null> {
-  const [row] = await db<SubscriptionRow[]>`
-    select user_id as "userId", stripe_customer_id as "stripeCustomerId",
-           stripe_subscription_id as "stripeSubscriptionId", plan, status,
-           current_period_start as "currentPeriodStart", current_period_end as "currentPeriodEnd",
-           cancel_at_period_end as "cancelAtPeriodEnd", payment_failed_at as "paymentFailedAt",
-           last_event_at as "lastEventAt"
+  const rows = await db`
+    select user_id, stripe_customer_id, stripe_subscription_id, plan, status, current_period_start,
+           current_period_end, cancel_at_period_end, payment_failed_at, last_event_at
     from subscriptions where user_id = ${userId}`;
-  return row ?? null;
+  return firstCamelRow<SubscriptionRow>(rows);
 }
 
 export async function saveSubscriptionRow(db: Db, row: SubscriptionRow): Promise<void> {
