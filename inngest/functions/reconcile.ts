@@ -1,14 +1,6 @@
 import { inngest } from "@/lib/jobs/client";
-import { db } from "@/lib/db/client";
 import { reconcileJobEnv } from "@/lib/env";
-import { cleanOrphans } from "@/lib/reconcile/clean-orphans";
-import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
-import { expireAbandonedUploads } from "@/lib/reconcile/expire-abandoned-uploads";
-import { recoverStalledProcessing } from "@/lib/reconcile/recover-stalled-processing";
-import { redriveQueuedProjects } from "@/lib/reconcile/redrive-queued-projects";
-import { redriveStalledImports } from "@/lib/reconcile/redrive-stalled-imports";
-import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
-import { defaultReconcileDeps, reconcileSettings, summarize } from "@/lib/reconcile/run-reconcile";
+import { defaultReconcileDeps, reconcileSettings, runReconcile } from "@/lib/reconcile/run-reconcile";
 
 // The safety net behind "no video in limbo": every few minutes, find each stuck state a
 // client, a network or a crash can leave behind and repair it, one named step per kind
@@ -26,14 +18,8 @@ export const reconcileFunction = inngest.createFunction(
   async ({ event, step }) => {
     const restart = (event.data as { interruptedBefore?: unknown } | undefined)?.interruptedBefore;
     const settings = reconcileSettings({ interruptedBefore: typeof restart === "string" ? new Date(restart) : undefined });
-    const deps = defaultReconcileDeps;
-    const completed = await step.run("complete-finished-uploads", () => completeFinishedUploads(db(), settings, deps));
-    const expired = await step.run("expire-abandoned-uploads", () => expireAbandonedUploads(db(), settings, deps));
-    const queued = await step.run("redrive-queued-projects", () => redriveQueuedProjects(db(), settings, deps));
-    const imports = await step.run("redrive-stalled-imports", () => redriveStalledImports(db(), settings, deps));
-    const resent = await step.run("resend-unsent-events", () => resendUnsentEvents(db(), settings, deps));
-    const stalled = await step.run("recover-stalled-processing", () => recoverStalledProcessing(db(), settings, deps));
-    const orphans = await step.run("clean-orphans", () => cleanOrphans(db(), settings, deps));
-    return summarize({ completed, expired, queued, imports, resent, stalled, orphans });
+    // step.run types a result as the JSON it memoizes; each part returns plain counts,
+    // which come back from JSON as they went in.
+    return runReconcile(settings, defaultReconcileDeps, (name, part) => step.run(name, part) as ReturnType<typeof part>);
   },
 );

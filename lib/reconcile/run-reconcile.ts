@@ -54,31 +54,36 @@ type Parts = {
   orphans: Awaited<ReturnType<typeof cleanOrphans>>;
 };
 
+/** Runs one named part of a pass: at once, or as a step of the `reconcile` Inngest function. */
+export type RunPart = <T>(name: string, part: () => Promise<T>) => Promise<T>;
+
+const runAtOnce: RunPart = (_name, part) => part();
+
 /**
  * One pass of every repair, in the order that lets each build on the last: finish uploads
  * whose bytes arrived (and claims whose holder died) before expiring the rest; re-drive
  * queued projects and imports whose event was handed over before resending the ones never
  * sent (so one project is not sent twice in a pass); judge stalls last. `npm run reconcile`
- * runs this; the `reconcile` Inngest function runs the same parts as steps.
+ * runs it at once; the `reconcile` Inngest function runs each part as a named step.
  */
 export async function runReconcile(
   settings: ReconcileSettings = reconcileSettings(),
   deps: ReconcileDeps = defaultReconcileDeps,
+  runPart: RunPart = runAtOnce,
 ): Promise<ReconcileCounts> {
-  const sql = db();
-  const completed = await completeFinishedUploads(sql, settings, deps);
-  const expired = await expireAbandonedUploads(sql, settings, deps);
-  const queued = await redriveQueuedProjects(sql, settings, deps);
-  const imports = await redriveStalledImports(sql, settings, deps);
-  const resent = await resendUnsentEvents(sql, settings, deps);
-  const stalled = await recoverStalledProcessing(sql, settings, deps);
-  const orphans = await cleanOrphans(sql, settings, deps);
+  const completed = await runPart("complete-finished-uploads", () => completeFinishedUploads(db(), settings, deps));
+  const expired = await runPart("expire-abandoned-uploads", () => expireAbandonedUploads(db(), settings, deps));
+  const queued = await runPart("redrive-queued-projects", () => redriveQueuedProjects(db(), settings, deps));
+  const imports = await runPart("redrive-stalled-imports", () => redriveStalledImports(db(), settings, deps));
+  const resent = await runPart("resend-unsent-events", () => resendUnsentEvents(db(), settings, deps));
+  const stalled = await runPart("recover-stalled-processing", () => recoverStalledProcessing(db(), settings, deps));
+  const orphans = await runPart("clean-orphans", () => cleanOrphans(db(), settings, deps));
   const counts = summarize({ completed, expired, queued, imports, resent, stalled, orphans });
   log.info("reconcile_finished", counts);
   return counts;
 }
 
-export function summarize(parts: Parts): ReconcileCounts {
+function summarize(parts: Parts): ReconcileCounts {
   return {
     uploadsCompleted: parts.completed.completed + parts.expired.completed,
     completionClaimsRecovered: parts.completed.claimsRecovered,
