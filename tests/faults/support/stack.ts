@@ -33,8 +33,12 @@ export class ServiceProcess {
       stdio: ["pipe", "pipe", "pipe"],
     });
     const log = createWriteStream(options.logFile, { flags: "a" });
-    child.stderr!.pipe(log, { end: false });
     const service = new ServiceProcess(name, child, [], []);
+    // stderr is kept too (the app logs errors there), so a failed call can show them.
+    child.stderr!.on("data", (chunk: Buffer) => {
+      log.write(chunk);
+      for (const line of chunk.toString().split("\n")) if (line) service.errorLines.push({ text: line, at: Date.now() });
+    });
     let buffered = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       log.write(chunk);
@@ -73,6 +77,17 @@ export class ServiceProcess {
         },
       });
     });
+  }
+
+  /** What the process wrote to stderr, with when. */
+  readonly errorLines: { text: string; at: number }[] = [];
+
+  /** Every line (stdout and stderr) printed since `since` that reports an error or warning. */
+  problemsSince(since: number): string[] {
+    return [...this.lines, ...this.errorLines]
+      .filter((l) => l.at >= since && /"level":"(error|warn)"|Error\b/.test(l.text))
+      .sort((a, b) => a.at - b.at)
+      .map((l) => l.text);
   }
 
   /** When the first line matching was printed (ms since the epoch). */
@@ -179,6 +194,7 @@ export class FaultStack {
 
   /** JSON call to the app as a signed-in person. */
   async call(method: string, pathname: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const sentAt = Date.now();
     const response = await fetch(`${this.appUrl}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
@@ -190,6 +206,15 @@ export class FaultStack {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       // not JSON
+    }
+    if (response.status >= 500) {
+      // The contract never answers 5xx to these calls: show what the app logged about it,
+      // here, since a CI run keeps only its output.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      console.error(
+        `${method} ${pathname} answered ${response.status} ${text}\nthe app's errors and warnings since:\n` +
+          (this.app?.problemsSince(sentAt).join("\n") || "(none)"),
+      );
     }
     return { status: response.status, body: parsed };
   }
