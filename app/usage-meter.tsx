@@ -45,8 +45,8 @@ export function UsageMeter() {
     );
   }
 
-  const { used, limit, inProgress = 0 } = usage.videos;
-  const planName = usage.planName ?? usage.plan.charAt(0).toUpperCase() + usage.plan.slice(1);
+  const { used, limit, inProgress } = usage.videos;
+  const { planName } = usage;
   const full = used + inProgress >= limit;
   return (
     <section className="usage-meter" aria-label="Usage">

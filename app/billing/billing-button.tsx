@@ -1,19 +1,21 @@
 "use client";
 
 import { useState } from "react";
+import { billingApi } from "@/lib/api-client/billing";
+import { ApiError } from "@/lib/api-client/request";
 import styles from "./billing.module.css";
 
-const endpoints = {
-  checkout: { path: "/api/billing/checkout", body: { plan: "pro" } },
-  portal: { path: "/api/billing/portal", body: undefined },
-} as const;
+const actions = {
+  checkout: () => billingApi.checkout("pro"),
+  portal: () => billingApi.portal(),
+};
 
 /**
  * Asks the server for a Stripe page (Checkout or the Customer Portal) and goes there.
  * Disabled buttons name the reason through `describedBy`.
  */
 export function BillingButton(props: {
-  action: keyof typeof endpoints;
+  action: keyof typeof actions;
   label: string;
   disabled?: boolean;
   /** Why the button is disabled, shown under it. */
@@ -28,24 +30,12 @@ export function BillingButton(props: {
   async function go() {
     setPending(true);
     setError(null);
-    const { path, body } = endpoints[props.action];
     try {
-      const response = await fetch(path, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body ?? {}),
-        credentials: "same-origin",
-      });
-      const payload = (await response.json().catch(() => null)) as
-        | { url?: string; error?: { message?: string } }
-        | null;
-      if (response.ok && payload?.url) {
-        window.location.assign(payload.url);
-        return;
-      }
-      setError(payload?.error?.message ?? `The server answered ${response.status}. Try again in a moment.`);
-    } catch {
-      setError("Could not reach ClipCrafter. Check your connection and try again.");
+      const { url } = await actions[props.action]();
+      window.location.assign(url);
+      return;
+    } catch (error) {
+      setError(error instanceof ApiError ? error.message : "Something went wrong. Try again in a moment.");
     }
     setPending(false);
   }

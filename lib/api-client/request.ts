@@ -1,5 +1,15 @@
 // The browser's side of the HTTP API: one fetch wrapper that turns the API's error shape
-// into an ApiError carrying the status, code and the message meant for a person.
+// into an ApiError carrying the status, code and the message meant for a person. The
+// clients beside it take their types from the server's (import type), so they cannot drift.
+
+/** A server type as it arrives through JSON: its dates are ISO strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
 
 export class ApiError extends Error {
   constructor(

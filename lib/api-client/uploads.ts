@@ -1,58 +1,37 @@
-import { apiRequest, withRetry } from "./request";
+import type { CompleteUploadResult } from "@/lib/uploads/complete-upload";
+import type { CreatedUpload } from "@/lib/uploads/create-upload";
+import type { UploadStatusView } from "@/lib/uploads/get-upload-status";
+import type { recordUploadParts } from "@/lib/uploads/record-part";
+import type { CompleteUploadBody, CreateUploadBody, RecordPartsBody, SignPartsBody } from "@/lib/uploads/schemas";
+import type { signUploadParts } from "@/lib/uploads/sign-parts";
+import { apiRequest, withRetry, type Json } from "./request";
 
-// Client for the Uploads API (docs: api.md "Uploads").
+// Client for the Uploads API.
 
-export type CreatedUpload = {
-  uploadId: string;
-  projectId: string;
-  key: string;
-  method: "single" | "multipart";
-  url?: string;
-  headers?: Record<string, string>;
-  partSize?: number;
-  partCount?: number;
-  /** Multipart: presigned URLs for the first parts, valid until `partsExpiresAt`. */
-  parts?: { partNumber: number; url: string; size: number }[];
-  partsExpiresAt?: string;
-  expiresAt: string;
-};
-
-export type UploadStatus = {
-  uploadId: string;
-  projectId: string;
-  status: "uploading" | "completing" | "completed" | "aborted" | "expired" | "failed";
-  method: "single" | "multipart";
-  size: number;
-  partSize: number | null;
-  partCount: number | null;
-  receivedParts: number[];
-  receivedBytes: number;
-  nextPartNumber: number | null;
-  complete: boolean;
-};
-
-export type CompletedUpload = { projectId: string; status: "queued" | "alreadyProcessing" | "alreadyComplete" };
+export type { CompleteUploadResult, CreatedUpload, UploadStatusView };
 
 const path = (uploadId: string) => `/api/uploads/${encodeURIComponent(uploadId)}`;
 
 export const uploadsApi = {
-  create: (file: { filename: string; size: number; contentType: string }) =>
-    apiRequest<CreatedUpload>("/api/uploads", { body: file }),
+  create: (file: CreateUploadBody) => apiRequest<CreatedUpload>("/api/uploads", { body: file }),
 
-  status: (uploadId: string) => withRetry(() => apiRequest<UploadStatus>(path(uploadId))),
+  status: (uploadId: string) => withRetry(() => apiRequest<UploadStatusView>(path(uploadId))),
 
-  signParts: (uploadId: string, partNumbers: number[]) =>
+  signParts: (uploadId: string, partNumbers: SignPartsBody["partNumbers"]) =>
     withRetry(() =>
-      apiRequest<{ parts: { partNumber: number; url: string }[]; expiresAt: string }>(`${path(uploadId)}/parts`, {
-        body: { partNumbers },
+      apiRequest<Awaited<ReturnType<typeof signUploadParts>>>(`${path(uploadId)}/parts`, { body: { partNumbers } }),
+    ),
+
+  recordParts: (uploadId: string, parts: RecordPartsBody["parts"]) =>
+    withRetry(() =>
+      apiRequest<{ parts: Json<Awaited<ReturnType<typeof recordUploadParts>>> }>(`${path(uploadId)}/parts`, {
+        method: "PATCH",
+        body: { parts },
       }),
     ),
 
-  recordParts: (uploadId: string, parts: { partNumber: number; etag: string; size: number }[]) =>
-    withRetry(() => apiRequest<unknown>(`${path(uploadId)}/parts`, { method: "PATCH", body: { parts } })),
-
-  complete: (uploadId: string, parts?: { partNumber: number; etag: string }[]) =>
-    withRetry(() => apiRequest<CompletedUpload>(`${path(uploadId)}/complete`, { body: parts ? { parts } : {} })),
+  complete: (uploadId: string, parts?: CompleteUploadBody["parts"]) =>
+    withRetry(() => apiRequest<CompleteUploadResult>(`${path(uploadId)}/complete`, { body: parts ? { parts } : {} })),
 
   abort: (uploadId: string) => withRetry(() => apiRequest<void>(path(uploadId), { method: "DELETE" })),
 };

@@ -1,13 +1,9 @@
-import { apiRequest } from "./request";
+import type { UsageSummary } from "@/lib/billing/get-usage-summary";
+import { apiRequest, type Json } from "./request";
 
-// The part of GET /api/usage the pages show (docs: api.md "Usage and billing").
-export type Usage = {
-  plan: string;
-  planName?: string;
-  videos: { used: number; limit: number; inProgress?: number };
-  maxUploadBytes: number;
-  maxDurationSeconds: number;
-};
+// Client for GET /api/usage: the plan in force, its limits and the videos used this period.
+
+export type Usage = Json<UsageSummary>;
 
 export const usageApi = {
   get: () => apiRequest<Usage>("/api/usage"),

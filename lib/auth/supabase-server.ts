@@ -1,4 +1,4 @@
-import { createServerClient, serializeCookieHeader, type CookieOptions } from "@supabase/ssr";
+import { createServerClient, type CookieOptions } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { supabaseSessionCookieName } from "./cookie-names";
 import type { CookieList } from "./session";
@@ -38,8 +38,4 @@ class NoRealtime {
   constructor() {
     throw new Error("Supabase Realtime is not used on the server");
   }
-}
-
-export function setCookieHeader({ name, value, options }: CookieToSet): string {
-  return serializeCookieHeader(name, value, options);
 }

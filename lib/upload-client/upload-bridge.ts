@@ -1,6 +1,6 @@
 import type { AwsS3Part, AwsS3UploadParameters } from "@uppy/aws-s3";
 import { ApiError } from "@/lib/api-client/request";
-import { uploadsApi, type CompletedUpload, type UploadStatus } from "@/lib/api-client/uploads";
+import { uploadsApi, type CompleteUploadResult, type UploadStatusView } from "@/lib/api-client/uploads";
 import { PartRecorder } from "./part-recorder";
 import { fileFingerprint, ResumeStore, type StoredUpload } from "./resume-store";
 
@@ -114,7 +114,7 @@ export class UploadBridge {
   private async resume(fingerprint: string, file: LocalFile): Promise<UploadPlan | null> {
     const saved = this.store.get(fingerprint);
     if (!saved) return null;
-    let status: UploadStatus;
+    let status: UploadStatusView;
     try {
       status = await uploadsApi.status(saved.uploadId);
     } catch (error) {
@@ -238,7 +238,7 @@ export class UploadBridge {
   }
 
   /** Asks the server to complete and verify the upload; forgets it locally once it has. */
-  async complete(fileId: string): Promise<CompletedUpload> {
+  async complete(fileId: string): Promise<CompleteUploadResult> {
     const plan = this.plans.get(fileId);
     if (!plan) throw new Error("This upload was not prepared by the server.");
     // Every part went up from this page: completion lists them. Otherwise (resumed after a

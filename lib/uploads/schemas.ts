@@ -40,7 +40,6 @@ const etag = z
 const partSize = z.number({ error: "size is required: the part's size in bytes" }).int().positive();
 
 export const recordPartBody = z.object({ etag, size: partSize });
-export type RecordPartBody = z.infer<typeof recordPartBody>;
 
 export const MAX_PARTS_PER_RECORDING_REQUEST = 1000;
 

@@ -2,7 +2,7 @@
 
 import { useId, useRef, useState } from "react";
 import { ApiError } from "@/lib/api-client/request";
-import { webhooksApi } from "@/lib/webhooks/api-client";
+import { webhooksApi } from "@/lib/api-client/webhooks";
 import type { WebhookDeliveryView, WebhookEndpointView } from "@/lib/webhooks/views";
 import { DeliveryLog } from "./delivery-log";
 import { formatTime } from "./format-time";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { ApiError } from "@/lib/api-client/request";
-import { webhooksApi } from "@/lib/webhooks/api-client";
+import { webhooksApi } from "@/lib/api-client/webhooks";
 import { UrlField } from "@/app/url-field";
 
 export function RegisterEndpointForm({ onRegistered }: { onRegistered: (result: { url: string; secret: string }) => void }) {
