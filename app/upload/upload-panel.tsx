@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useId, useRef, useState } from "react";
 import { formatBytes, formatDuration, formatRate } from "@/lib/format";
 import { announceUsageChanged } from "../usage-meter";
-import { acceptedVideoTypes, useUploadQueue, type UploadRow } from "./use-upload-queue";
+import { acceptedVideoTypes, useUploadQueue, type QueuedUpload } from "./use-upload-queue";
 
 export function UploadPanel({ userId, maxFileBytes }: { userId: string; maxFileBytes: number }) {
   const queue = useUploadQueue({ userId, maxFileBytes, onCompleted: announceUsageChanged });
@@ -102,7 +102,7 @@ export function UploadPanel({ userId, maxFileBytes }: { userId: string; maxFileB
   );
 }
 
-const phaseLabel: Record<UploadRow["phase"], string> = {
+const phaseLabel: Record<QueuedUpload["phase"], string> = {
   preparing: "Preparing…",
   uploading: "Uploading",
   paused: "Paused",
@@ -111,7 +111,7 @@ const phaseLabel: Record<UploadRow["phase"], string> = {
   failed: "Upload stopped",
 };
 
-function progressText(row: UploadRow): string {
+function progressText(row: QueuedUpload): string {
   const parts = [`${row.percent}%`, `${formatBytes(row.bytesUploaded)} of ${formatBytes(row.size)}`];
   if (row.phase === "uploading") {
     parts.push(row.bytesPerSecond ? formatRate(row.bytesPerSecond) : "measuring speed…");
@@ -120,7 +120,7 @@ function progressText(row: UploadRow): string {
   return parts.join(" · ");
 }
 
-function UploadItem({ row, queue }: { row: UploadRow; queue: ReturnType<typeof useUploadQueue> }) {
+function UploadItem({ row, queue }: { row: QueuedUpload; queue: ReturnType<typeof useUploadQueue> }) {
   const statusId = `upload-status-${row.id}`;
   const errorId = `upload-error-${row.id}`;
   const active = row.phase === "uploading" || row.phase === "preparing";

@@ -1,7 +1,7 @@
 "use client";
 
 import AwsS3 from "@uppy/aws-s3";
-import Uppy, { type Body, type Meta, type UppyFile } from "@uppy/core";
+import Uppy, { type Body, type Meta, type UppyEventMap, type UppyFile } from "@uppy/core";
 import { useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore } from "react";
 import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi } from "@/lib/api-client/uploads";
@@ -11,13 +11,13 @@ import { PARALLEL_PART_UPLOADS, PART_RETRY_DELAYS_MS, UploadBridge } from "@/lib
 
 export const acceptedVideoTypes = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", "video/*"];
 
-export type UploadPhase = "preparing" | "uploading" | "paused" | "finishing" | "done" | "failed";
+export type QueuedUploadPhase = "preparing" | "uploading" | "paused" | "finishing" | "done" | "failed";
 
-export type UploadRow = {
+export type QueuedUpload = {
   id: string;
   name: string;
   size: number;
-  phase: UploadPhase;
+  phase: QueuedUploadPhase;
   bytesUploaded: number;
   percent: number;
   bytesPerSecond: number | null;
@@ -28,7 +28,7 @@ export type UploadRow = {
 };
 
 type Extra = {
-  phase: UploadPhase;
+  phase: QueuedUploadPhase;
   bytesPerSecond: number | null;
   secondsLeft: number | null;
   error: string | null;
@@ -187,34 +187,31 @@ export function useUploadQueue(options: { userId: string; maxFileBytes: number; 
     const onRestriction = (file: UppyFile<Meta, Body> | undefined, error: Error) =>
       setRejected((list) => [...list, { name: file?.name ?? "A file", message: error.message }]);
 
-    uppy.on("file-added", onAdded);
-    uppy.on("upload-progress", onProgress);
-    uppy.on("upload-pause", onPause);
-    uppy.on("upload-success", onSuccess);
-    uppy.on("upload-error", onError);
-    uppy.on("upload-retry", onRetry);
-    uppy.on("file-removed", onRemoved);
-    uppy.on("restriction-failed", onRestriction);
+    const listeners = {
+      "file-added": onAdded,
+      "upload-progress": onProgress,
+      "upload-pause": onPause,
+      "upload-success": onSuccess,
+      "upload-error": onError,
+      "upload-retry": onRetry,
+      "file-removed": onRemoved,
+      "restriction-failed": onRestriction,
+    } satisfies Partial<UppyEventMap<Meta, Body>>;
+    const events = Object.keys(listeners) as (keyof typeof listeners)[];
+    for (const event of events) uppy.on(event, listeners[event]);
     return () => {
-      uppy.off("file-added", onAdded);
-      uppy.off("upload-progress", onProgress);
-      uppy.off("upload-pause", onPause);
-      uppy.off("upload-success", onSuccess);
-      uppy.off("upload-error", onError);
-      uppy.off("upload-retry", onRetry);
-      uppy.off("file-removed", onRemoved);
-      uppy.off("restriction-failed", onRestriction);
+      for (const event of events) uppy.off(event, listeners[event]);
     };
   }, [uppy, bridge, complete]);
 
-  const rows: UploadRow[] = useMemo(
+  const rows: QueuedUpload[] = useMemo(
     () =>
       Object.values(files).map((file) => {
         const extra = state[file.id] ?? initialExtra;
         const size = file.size ?? 0;
         const bytesUploaded = file.progress.bytesUploaded || 0;
         const plan = bridge.planFor(file.id);
-        const phase: UploadPhase =
+        const phase: QueuedUploadPhase =
           extra.phase === "uploading" && file.isPaused ? "paused" : extra.phase === "paused" && !file.isPaused ? "uploading" : extra.phase;
         return {
           id: file.id,
