@@ -40,23 +40,13 @@ export async function insertUploadProject(db: Db, params: { userId: string; titl
   return row!;
 }
 
-export async function insertUpload(
-  db: Db,
-  params: {
-    id: string;
-    projectId: string;
-    userId: string;
-    key: string;
-    filename: string;
-    contentType: string;
-    size: number;
-    method: UploadMethod;
-    storageUploadId: string | null;
-    partSize: number | null;
-    partCount: number | null;
-    expiresAt: Date;
-  },
-): Promise<UploadRow> {
+/** What an upload is created with; status, claim, completion and error start empty. */
+type NewUpload = Pick<
+  UploadRow,
+  "id" | "projectId" | "userId" | "key" | "filename" | "contentType" | "size" | "method" | "storageUploadId" | "partSize" | "partCount" | "expiresAt"
+>;
+
+export async function insertUpload(db: Db, params: NewUpload): Promise<UploadRow> {
   const [row] = await db`
     insert into uploads (id, project_id, user_id, key, filename, content_type, size, method,
                          storage_upload_id, part_size, part_count, expires_at)
@@ -123,6 +113,10 @@ export async function claimUploadForCompletion(
   return firstCamelRow<UploadRow>(rows);
 }
 
+/** The upload, while the completion claim made at `claimedAt` still holds it. */
+const claimStillHeld = (db: Db, params: { userId: string; uploadId: string; claimedAt: Date }) => db`
+  id = ${params.uploadId} and user_id = ${params.userId} and status = 'completing' and claimed_at = ${params.claimedAt}`;
+
 /** Gives a claim back (`completing` → `uploading`) so a later call can complete the upload. */
 export async function releaseUploadClaim(
   db: Db,
@@ -130,8 +124,7 @@ export async function releaseUploadClaim(
 ): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'uploading', claimed_at = null
-    where id = ${params.uploadId} and user_id = ${params.userId}
-      and status = 'completing' and claimed_at = ${params.claimedAt}
+    where ${claimStillHeld(db, params)}
     returning id`;
   return rows.length === 1;
 }
@@ -142,8 +135,7 @@ export async function markUploadCompleted(
 ): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'completed', completed_at = ${params.completedAt}, error_code = null, error_message = null
-    where id = ${params.uploadId} and user_id = ${params.userId}
-      and status = 'completing' and claimed_at = ${params.claimedAt}
+    where ${claimStillHeld(db, params)}
     returning id`;
   return rows.length === 1;
 }
@@ -154,8 +146,7 @@ export async function markUploadFailed(
 ): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'failed', error_code = ${params.code}, error_message = ${params.message}
-    where id = ${params.uploadId} and user_id = ${params.userId}
-      and status = 'completing' and claimed_at = ${params.claimedAt}
+    where ${claimStillHeld(db, params)}
     returning id`;
   return rows.length === 1;
 }
