@@ -3,6 +3,7 @@ import { AppError } from "@/lib/api/errors";
 import { formatBytes } from "@/lib/format";
 import { getUserPlan } from "@/lib/billing/usage";
 import type { Db, Sql } from "@/lib/db/client";
+import { getImportProjectState, isImportOf, isWaitingForDownload, updateDownloadProgress } from "@/lib/db/queries/imports";
 import { currentRunSignal, RunCancelledError } from "@/lib/jobs/run-cancellation";
 import { whileStillWanted } from "@/lib/jobs/while-still-wanted";
 import { sendEvent } from "@/lib/jobs/send-event";
@@ -14,6 +15,7 @@ import { failProject } from "@/lib/projects/transitions";
 import { deleteObject } from "@/lib/storage/objects";
 import { queueVerifiedSource } from "@/lib/uploads/queue-verified-source";
 import { notAVideoMessage, verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { downloadSource, importedSourceKey } from "./download-source";
 
 type ImportRef = { projectId: string; userId: string };
@@ -26,20 +28,11 @@ export async function checkImportProject(
   db: Db,
   ref: ImportRef & { url: string },
 ): Promise<{ pending: true } | { pending: false; reason: string }> {
-  const [project] = await db<{ status: string; sourceType: string; sourceUrl: string | null; r2Key: string | null }[]>`
-    select status, source_type as "sourceType", source_url as "sourceUrl", r2_key as "r2Key"
-    from projects where id = ${ref.projectId} and user_id = ${ref.userId}`;
+  const project = await getImportProjectState(db, ref);
   if (!project) return { pending: false, reason: "the project no longer exists" };
   if (project.sourceType !== "url") return { pending: false, reason: "the project is not a link import" };
   if (project.status !== "uploading" || project.r2Key) return { pending: false, reason: `the project is already ${project.status}` };
   return { pending: true };
-}
-
-async function isOwnersImport(db: Db, ref: ImportRef & { url: string }): Promise<boolean> {
-  const rows = await db`
-    select 1 from projects
-    where id = ${ref.projectId} and user_id = ${ref.userId} and source_type = 'url' and source_url = ${ref.url}`;
-  return rows.length > 0;
 }
 
 /**
@@ -48,14 +41,8 @@ async function isOwnersImport(db: Db, ref: ImportRef & { url: string }): Promise
  */
 async function failImport(db: Db, ref: ImportRef, code: string, message: string, key?: string): Promise<never> {
   if (key) await deleteObject(key).catch(() => {});
-  await failProject(db, { ...ref, code, message });
+  if (await failProject(db, { ...ref, code, message })) await sendStatusChangeEvents(ref.projectId);
   throw new NonRetriableError(message);
-}
-
-async function stillWaitingForDownload(db: Db, ref: ImportRef): Promise<boolean> {
-  const rows = await db`
-    select 1 from projects where id = ${ref.projectId} and user_id = ${ref.userId} and status = 'uploading' and r2_key is null`;
-  return rows.length > 0;
 }
 
 /**
@@ -68,7 +55,7 @@ async function stillWaitingForDownload(db: Db, ref: ImportRef): Promise<boolean>
  */
 export function downloadImport(db: Db, ref: ImportRef & { url: string }, now: Date): Promise<{ key: string; size: number }> {
   return whileStillWanted(
-    () => stillWaitingForDownload(db, ref),
+    () => isWaitingForDownload(db, ref),
     { intervalMs: IMPORT_PROJECT_CHECK_MS, reason: "the project is no longer waiting for this download" },
     () => downloadWhileWanted(db, ref, now, currentRunSignal()),
   );
@@ -84,9 +71,7 @@ async function downloadWhileWanted(
   const { plan } = await getUserPlan(db, ref.userId, now);
   const progress = createProgressReporter({
     minIntervalMs: 1000,
-    write: (percent) =>
-      db`update projects set progress = ${Math.min(99, percent)}, last_progress_at = now()
-         where id = ${ref.projectId} and user_id = ${ref.userId} and status = 'uploading'`,
+    write: (percent) => updateDownloadProgress(db, { userId: ref.userId, projectId: ref.projectId, progress: Math.min(99, percent) }),
   });
   try {
     const result = await downloadSource({
@@ -99,7 +84,7 @@ async function downloadWhileWanted(
       },
     });
     await progress.flush();
-    if (signal?.aborted || !(await stillWaitingForDownload(db, ref))) {
+    if (signal?.aborted || !(await isWaitingForDownload(db, ref))) {
       await deleteObject(key).catch(() => {});
       throw new NonRetriableError("The project stopped waiting for this download (deleted or failed meanwhile); nothing was kept.");
     }
@@ -160,10 +145,10 @@ export async function recordImportFailure(
 ): Promise<void> {
   // The key is built from the event's ids: delete it only when the database agrees that
   // this person's project imports this link.
-  if (ref.url && (await isOwnersImport(db, { ...ref, url: ref.url }))) {
+  if (ref.url && (await isImportOf(db, { userId: ref.userId, projectId: ref.projectId, url: ref.url }))) {
     await deleteObject(importedSourceKey(ref.userId, ref.projectId, ref.url)).catch(() => {});
   }
-  await failProject(db, {
+  const failed = await failProject(db, {
     ...ref,
     code: "download_failed",
     // A stall's message already says what happened and what to do.
@@ -172,4 +157,5 @@ export async function recordImportFailure(
         ? error.message
         : `The link could not be downloaded: ${error.message ?? "unknown error"}. Check that it works in a browser, then retry.`,
   });
+  if (failed) await sendStatusChangeEvents(ref.projectId);
 }

@@ -3,10 +3,11 @@ import { AppError } from "@/lib/api/errors";
 import { forbiddenCharacter } from "@/lib/uploads/check-filename";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
+import { insertImportProject } from "@/lib/db/queries/imports";
 import { reserveVideoSlot } from "@/lib/billing/usage";
 import { sendEvent } from "@/lib/jobs/send-event";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { log } from "@/lib/log";
 import { allowedImportHosts } from "./download-source";
 import { checkFetchTarget } from "./ssrf-guard";
@@ -65,11 +66,7 @@ export async function startImport(
   // slot and the event commit together; every statement names the owner.
   const event = await db().begin(async (tx) => {
     await reserveVideoSlot(tx, userId, deps.now());
-    const [project] = await tx<{ id: string }[]>`
-      insert into projects (user_id, title, status, stage, source_type, source_url)
-      values (${userId}, ${title}, 'uploading', 'download', 'url', ${target.url.href})
-      returning id`;
-    const projectId = project!.id;
+    const { id: projectId } = await insertImportProject(tx, { userId, title, url: target.url.href });
     await addTimelineEvent(tx, {
       projectId,
       userId,

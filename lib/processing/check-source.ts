@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { claimProjectForRun, getProcessingProject, type ProcessingProject } from "@/lib/db/queries/processing";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { log } from "@/lib/log";
 import { headObject } from "@/lib/storage/objects";
 import { isOwnedKey } from "@/lib/storage/owned-keys";

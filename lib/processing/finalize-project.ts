@@ -2,7 +2,7 @@ import type { Db, Sql } from "@/lib/db/client";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { deleteClipsFrom, getProcessingProject, markProjectReady, recordUsage, type RunClaim } from "@/lib/db/queries/processing";
 import { forgetSharedOutputs, listProjectSharedIdsFrom } from "@/lib/db/queries/stored-keys";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { sharedKeys } from "@/lib/storage/keys";
 import { deleteOwnedObjects } from "@/lib/storage/objects";
 import { RunNoLongerHoldsProject } from "./processing-error";

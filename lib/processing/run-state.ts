@@ -1,10 +1,11 @@
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
 import { failProjectForRun, getProcessingProject, updateRunState, type RunClaim } from "@/lib/db/queries/processing";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
 import { deleteProjectOutputs } from "@/lib/storage/objects";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { explainUnavailableTool } from "./explain-unavailable-tool";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { removeRunWorkspace } from "./run-workspace";
@@ -95,7 +96,9 @@ export async function recordingFailures<T>(
     if (error instanceof ProcessingError) {
       const failure = { code: error.code, message: error.message, data: { stage, ...error.details } };
       if (claim.runId) await failRun(db, { ...claim, runId: claim.runId }, failure);
-      else await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure });
+      else if (await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure })) {
+        await sendStatusChangeEvents(claim.projectId);
+      }
       throw new NonRetriableError(error.message, { cause: error });
     }
     if (error instanceof RunNoLongerHoldsProject) {

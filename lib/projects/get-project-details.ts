@@ -3,7 +3,7 @@ import type { UserClaims } from "@/lib/db/as-user";
 import { asUser } from "@/lib/db/as-user";
 import { getProject } from "@/lib/db/queries/projects";
 import { listClips } from "@/lib/db/queries/clips";
-import { listTimeline } from "./timeline";
+import { listTimeline } from "@/lib/db/queries/project-events";
 import { toProjectDetails, type ProjectDetails } from "./project-views";
 
 /** The project page's data; another user's project is indistinguishable from a missing one. */

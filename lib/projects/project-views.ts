@@ -1,6 +1,6 @@
 import type { ProjectRow, ProjectStatus } from "@/lib/db/queries/projects";
 import type { ClipRow } from "@/lib/db/queries/clips";
-import type { TimelineEntry, TimelineKind } from "./timeline";
+import type { TimelineEntry, TimelineKind } from "@/lib/db/queries/project-events";
 import { presignGet, presignGets } from "@/lib/storage/presign";
 import { env } from "@/lib/env";
 

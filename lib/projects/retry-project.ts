@@ -1,19 +1,13 @@
 import { AppError, notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
-import { db, type Db } from "@/lib/db/client";
-import { getProject, type ProjectRow } from "@/lib/db/queries/projects";
+import { db } from "@/lib/db/client";
+import { countRetryRequests } from "@/lib/db/queries/project-events";
+import { getProject, getProjectSourceSize, type ProjectRow } from "@/lib/db/queries/projects";
 import { eventIds } from "@/lib/jobs/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { recordVerifiedSource } from "@/lib/db/queries/verified-source";
 import { verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
 import { transitionProject } from "./transitions";
-
-async function countRetries(tx: Db, params: { userId: string; projectId: string }): Promise<number> {
-  const [row] = await tx<{ count: number }[]>`
-    select count(*)::int as count from project_events
-    where project_id = ${params.projectId} and user_id = ${params.userId} and kind = 'retry_requested'`;
-  return row?.count ?? 0;
-}
 
 /** A URL import that failed before its download was stored must download again (import-url takes it from `uploading`). */
 function needsDownload(project: ProjectRow): boolean {
@@ -28,9 +22,8 @@ function needsDownload(project: ProjectRow): boolean {
  */
 async function reverifiedSource(project: ProjectRow): Promise<{ etag: string; size: number } | null> {
   if (!project.r2Key) return null;
-  const [row] = await db()<{ sourceSize: number | null }[]>`
-    select source_size as "sourceSize" from projects where id = ${project.id} and user_id = ${project.userId}`;
-  const check = await verifyStoredVideo(project.r2Key, { expectedSize: row?.sourceSize ?? undefined }).catch(() => null);
+  const sourceSize = await getProjectSourceSize(db(), { userId: project.userId, projectId: project.id });
+  const check = await verifyStoredVideo(project.r2Key, { expectedSize: sourceSize ?? undefined }).catch(() => null);
   return check?.ok ? { etag: check.etag, size: check.size } : null;
 }
 
@@ -57,7 +50,7 @@ export async function retryProjectOrThrow(
         status: project.status,
       });
     }
-    const attempt = (await countRetries(tx, { userId, projectId })) + 1;
+    const attempt = (await countRetryRequests(tx, { userId, projectId })) + 1;
     const download = needsDownload(project);
     const to: "uploading" | "queued" = download ? "uploading" : "queued";
     const won = await transitionProject(tx, {

@@ -1,16 +1,10 @@
 import type { UserClaims } from "@/lib/db/as-user";
 import { asUser } from "@/lib/db/as-user";
-import type { Db } from "@/lib/db/client";
+import { getLastTimelineId } from "@/lib/db/queries/project-events";
 import { getProject, type ProjectRow } from "@/lib/db/queries/projects";
 import { getProjectDetailsOrThrow } from "./get-project-details";
 import { pollingEventStream, type StreamTiming } from "./event-stream";
 import { isSettled } from "./project-views";
-
-async function lastTimelineId(tx: Db, projectId: string): Promise<number> {
-  const [row] = await tx<{ id: number | null }[]>`
-    select max(id)::bigint as id from project_events where project_id = ${projectId}`;
-  return row?.id ?? 0;
-}
 
 function changeKey(row: ProjectRow, timelineId: number): string {
   return [row.updatedAt.toISOString(), row.status, row.stage, row.progress, row.title, timelineId].join("|");
@@ -35,7 +29,7 @@ export async function streamProjectEvents(
     poll: async () => {
       const state = await asUser(claims, async (tx) => {
         const row = await getProject(tx, { userId: claims.sub, projectId });
-        return row ? { row, timelineId: await lastTimelineId(tx, projectId) } : null;
+        return row ? { row, timelineId: await getLastTimelineId(tx, { userId: claims.sub, projectId }) } : null;
       });
       // Deleted while watched: say so once and stop.
       if (!state) return { messages: [{ event: "deleted", data: { id: projectId } }], done: true };

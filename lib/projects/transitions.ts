@@ -1,20 +1,12 @@
 import type { Db } from "@/lib/db/client";
-import type { ProjectStatus } from "@/lib/db/queries/projects";
-import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
-import { addTimelineEvent, type TimelineKind } from "./timeline";
+import { addTimelineEvent, type TimelineKind } from "@/lib/db/queries/project-events";
+import { updateProjectStatus, type ProjectStatus, type ProjectStatusFields } from "@/lib/db/queries/projects";
 
 // A project's status changes only through these conditional UPDATEs: each says whether
 // it won, so two workers (a retry and a late duplicate, a reconciler and a client) can
-// never both move the same project.
-
-type Fields = Partial<{
-  stage: string | null;
-  progress: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  r2Key: string;
-  uploadCompletedAt: Date;
-}>;
+// never both move the same project. They only write: a `ready`/`error` change's webhook
+// event goes to the outbox with the change (the database writes it), and the caller sends
+// it once the change is committed (sendStatusChangeEvents), or the reconciler does.
 
 export async function transitionProject(
   db: Db,
@@ -23,33 +15,13 @@ export async function transitionProject(
     userId: string;
     from: ProjectStatus[];
     to: ProjectStatus;
-    fields?: Fields;
+    fields?: ProjectStatusFields;
     event?: { kind: TimelineKind; message: string; data?: Record<string, unknown> };
   },
 ): Promise<boolean> {
-  const f = params.fields ?? {};
-  const rows = await db`
-    update projects set
-      status = ${params.to},
-      stage = ${f.stage === undefined ? db`stage` : f.stage},
-      progress = ${f.progress === undefined ? db`progress` : f.progress},
-      error_code = ${f.errorCode === undefined ? db`error_code` : f.errorCode},
-      error_message = ${f.errorMessage === undefined ? db`error_message` : f.errorMessage},
-      r2_key = ${f.r2Key === undefined ? db`r2_key` : f.r2Key},
-      upload_completed_at = ${f.uploadCompletedAt === undefined ? db`upload_completed_at` : f.uploadCompletedAt},
-      last_progress_at = now()
-    where id = ${params.projectId} and user_id = ${params.userId} and status in ${db(params.from)}
-    returning id`;
-  const won = rows.length === 1;
+  const won = await updateProjectStatus(db, params);
   if (won && params.event) {
     await addTimelineEvent(db, { projectId: params.projectId, userId: params.userId, ...params.event });
-  }
-  // The database writes a `ready`/`error` change's webhook event to the outbox with the
-  // change. Outside a transaction both are committed now, so it is sent at once; inside
-  // one (TransactionSql has `savepoint`) the commit is the caller's, and the reconciler
-  // sends it.
-  if (won && (params.to === "ready" || params.to === "error") && !("savepoint" in db)) {
-    await sendStatusChangeEvents(params.projectId);
   }
   return won;
 }

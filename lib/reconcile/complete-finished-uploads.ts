@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/api/errors";
 import { log } from "@/lib/log";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { headObject } from "@/lib/storage/objects";
 import { COMPLETION_CLAIM_LEASE_MS, completeUpload } from "@/lib/uploads/complete-upload";
 import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";

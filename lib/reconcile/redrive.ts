@@ -1,8 +1,9 @@
 import type { Db, Sql } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { failProject } from "@/lib/projects/transitions";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import type { ReconcileDeps } from "./types";
 
 // A re-drive sends a project's job again when the run that should be doing it ended,
@@ -98,7 +99,10 @@ export async function failWaitingProject(
     message: params.message,
     data: { stage: project.stage, waiting: params.waiting, automaticRestarts: project.stallRetries },
   });
-  if (won) log.error("reconcile_project_failed", { projectId: project.id, waiting: params.waiting, code: params.code });
+  if (won) {
+    await sendStatusChangeEvents(project.id);
+    log.error("reconcile_project_failed", { projectId: project.id, waiting: params.waiting, code: params.code });
+  }
   return won;
 }
 

@@ -7,7 +7,7 @@ import { formatBytes } from "@/lib/format";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { addTimelineEvent } from "@/lib/projects/timeline";
+import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { uploadKey } from "@/lib/storage/keys";
 import { abortMultipartUpload, createMultipartUpload } from "@/lib/storage/multipart";
 import { presignPut } from "@/lib/storage/presign";

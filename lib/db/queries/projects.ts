@@ -78,6 +78,56 @@ export async function renameProject(
   return firstCamelRow<ProjectRow>(rows);
 }
 
+export type ProjectStatusFields = Partial<{
+  stage: string | null;
+  progress: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  r2Key: string;
+  uploadCompletedAt: Date;
+}>;
+
+/**
+ * The one way a project's status changes: a conditional UPDATE from one of `from` to `to`,
+ * with the fields given (the others keep their values). Returns whether it won.
+ */
+export async function updateProjectStatus(
+  db: Db,
+  params: { projectId: string; userId: string; from: ProjectStatus[]; to: ProjectStatus; fields?: ProjectStatusFields },
+): Promise<boolean> {
+  const f = params.fields ?? {};
+  const rows = await db`
+    update projects set
+      status = ${params.to},
+      stage = ${f.stage === undefined ? db`stage` : f.stage},
+      progress = ${f.progress === undefined ? db`progress` : f.progress},
+      error_code = ${f.errorCode === undefined ? db`error_code` : f.errorCode},
+      error_message = ${f.errorMessage === undefined ? db`error_message` : f.errorMessage},
+      r2_key = ${f.r2Key === undefined ? db`r2_key` : f.r2Key},
+      upload_completed_at = ${f.uploadCompletedAt === undefined ? db`upload_completed_at` : f.uploadCompletedAt},
+      last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId} and status in ${db(params.from)}
+    returning id`;
+  return rows.length === 1;
+}
+
+/** What a status-change webhook says about the project besides its status; null once it is deleted. */
+export async function getProjectTitleAndError(
+  db: Db,
+  params: { userId: string; projectId: string },
+): Promise<{ title: string; errorCode: string | null; errorMessage: string | null } | null> {
+  const rows = await db`
+    select title, error_code, error_message from projects where id = ${params.projectId} and user_id = ${params.userId}`;
+  return firstCamelRow(rows);
+}
+
+/** The size completion verified the project's source at (null before sizes were kept). */
+export async function getProjectSourceSize(db: Db, params: { userId: string; projectId: string }): Promise<number | null> {
+  const [row] = await db<{ source_size: number | null }[]>`
+    select source_size from projects where id = ${params.projectId} and user_id = ${params.userId}`;
+  return row?.source_size ?? null;
+}
+
 /** Deletes a project (uploads, parts, clips and timeline go with it); returns the upload keys it had. */
 export async function deleteProject(
   db: Db,

@@ -26,6 +26,13 @@ async function registerEndpoint(user: TestUser, url: string): Promise<{ id: stri
   return { id: body.endpoint.id, secret: body.secret };
 }
 
+/** A failure committed on its own, then its webhook event sent: what the app does after a transition outside a transaction. */
+async function failAndAnnounce(params: Parameters<typeof failProject>[1]): Promise<boolean> {
+  const won = await failProject(db(), params);
+  if (won) await sendStatusChangeEvents(params.projectId);
+  return won;
+}
+
 async function processingProject(user: TestUser, runId = randomUUID()): Promise<string> {
   const [row] = await db()<{ id: string }[]>`
     insert into projects (user_id, title, status, stage, progress, source_type, processing_run_id)
@@ -86,7 +93,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
 
-    expect(await failProject(db(), { projectId, userId: user.id, code: "not_a_video", message: "That file is not a video." })).toBe(true);
+    expect(await failAndAnnounce({ projectId, userId: user.id, code: "not_a_video", message: "That file is not a video." })).toBe(true);
     await settle();
 
     const requests = receiver.to(path);
@@ -118,7 +125,7 @@ describe("webhooks for project status changes", () => {
     const path = `/tamper-${randomUUID()}`;
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "x" });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "x" });
     await settle();
     const [request] = receiver.to(path);
     expect(verifiesAsStandardWebhook(endpoint.secret, { ...request!, body: request!.body.replace("error", "ready") })).toBe(false);
@@ -138,6 +145,7 @@ describe("webhooks for project status changes", () => {
       fields: { stage: null, progress: 100 },
     });
     expect(won).toBe(true);
+    await sendStatusChangeEvents(projectId);
     await settle();
 
     const requests = receiver.to(path);
@@ -174,7 +182,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await settle();
 
     const requests = receiver.to(path);
@@ -204,7 +212,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await settle();
 
     expect(receiver.to(path)).toHaveLength(2);
@@ -219,7 +227,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await settle();
 
     expect(receiver.to(path)).toHaveLength(2);
@@ -233,7 +241,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const first = await processingProject(user);
 
-    await failProject(db(), { projectId: first, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId: first, userId: user.id, code: "x", message: "Stopped." });
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 50)); // well past the first retry's wait
 
@@ -244,7 +252,7 @@ describe("webhooks for project status changes", () => {
 
     // Later changes are not sent to it.
     const second = await processingProject(user);
-    await failProject(db(), { projectId: second, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId: second, userId: user.id, code: "x", message: "Stopped." });
     await settle();
     expect(receiver.to(path)).toHaveLength(1);
   });
@@ -256,7 +264,7 @@ describe("webhooks for project status changes", () => {
     const projectId = await processingProject(user);
 
     await withQuickRetries(async () => {
-      await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+      await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
       await settle();
     });
 
@@ -274,9 +282,9 @@ describe("webhooks for project status changes", () => {
     await registerEndpoint(user, receiver.url(pathB));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     // A lost transition race changes nothing and announces nothing.
-    expect(await failProject(db(), { projectId, userId: user.id, code: "y", message: "Again." })).toBe(false);
+    expect(await failAndAnnounce({ projectId, userId: user.id, code: "y", message: "Again." })).toBe(false);
     await settle();
     const [row] = await db()<{ eventId: string; payload: any }[]>`
       select event_id as "eventId", payload from outbox where project_id = ${projectId} and event_name = 'project/status.changed'`;
@@ -303,7 +311,7 @@ describe("webhooks for project status changes", () => {
     await db()`update webhook_endpoints set enabled = false, disabled_reason = 'Switched off by its owner.' where id = ${endpoint.id}`;
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await settle();
 
     expect(receiver.to(path)).toHaveLength(0);
@@ -316,7 +324,7 @@ describe("webhooks for project status changes", () => {
     const endpoint = await registerEndpoint(user, receiver.url(path));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await expect.poll(() => receiver.to(path).length).toBe(1); // attempt 1 is waiting for an answer
     await db()`update webhook_endpoints set enabled = false, disabled_reason = 'Switched off by its owner.' where id = ${endpoint.id}`;
     await settle();
@@ -334,7 +342,7 @@ describe("webhooks for project status changes", () => {
     await registerEndpoint(other, receiver.url(theirs));
     const projectId = await processingProject(user);
 
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     await settle();
 
     expect(receiver.to(mine)).toHaveLength(1);
@@ -349,7 +357,7 @@ describe("webhooks for project status changes", () => {
     setEnvForProcess({ WEBHOOK_ALLOWED_HOSTS: "" }); // 127.0.0.1 is loopback again
     try {
       await withQuickRetries(async () => {
-        await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+        await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
         await settle();
       });
     } finally {
@@ -387,7 +395,7 @@ describe("webhooks for project status changes", () => {
 
   it("writes no status event for a user without endpoints", async () => {
     const projectId = await processingProject(user);
-    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await failAndAnnounce({ projectId, userId: user.id, code: "x", message: "Stopped." });
     const rows = await db()`select 1 from outbox where project_id = ${projectId} and event_name = 'project/status.changed'`;
     expect(rows).toHaveLength(0);
   });

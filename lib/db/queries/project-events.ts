@@ -36,3 +36,19 @@ export async function listTimeline(db: Db, params: { projectId: string; userId: 
     where project_id = ${params.projectId} and user_id = ${params.userId}
     order by id`;
 }
+
+/** How many times the project was retried: the timeline keeps each request. */
+export async function countRetryRequests(db: Db, params: { projectId: string; userId: string }): Promise<number> {
+  const [row] = await db<{ count: number }[]>`
+    select count(*)::int as count from project_events
+    where project_id = ${params.projectId} and user_id = ${params.userId} and kind = 'retry_requested'`;
+  return row?.count ?? 0;
+}
+
+/** The id of the project's newest timeline event (0 when it has none): it changes whenever the timeline grows. */
+export async function getLastTimelineId(db: Db, params: { projectId: string; userId: string }): Promise<number> {
+  const [row] = await db<{ id: number | null }[]>`
+    select max(id)::bigint as id from project_events
+    where project_id = ${params.projectId} and user_id = ${params.userId}`;
+  return row?.id ?? 0;
+}
