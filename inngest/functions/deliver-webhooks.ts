@@ -1,7 +1,7 @@
 import { inngest } from "@/lib/jobs/client";
 import { eventIds, projectStatusChanged } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
-import { failUnsentDeliveries } from "@/lib/webhooks/delivery-rows";
+import { failUnsentDeliveries } from "@/lib/db/queries/webhook-deliveries";
 import { recordStatusDeliveries } from "@/lib/webhooks/record-status-deliveries";
 import { requestDeliveries } from "@/lib/webhooks/request-deliveries";
 

@@ -2,7 +2,7 @@ import { inngest } from "@/lib/jobs/client";
 import { webhookDeliveryRequested } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/webhooks/attempt-delivery";
-import { failDelivery } from "@/lib/webhooks/delivery-rows";
+import { failDelivery } from "@/lib/db/queries/webhook-deliveries";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/retry-schedule";
 
 // One delivery to one endpoint: attempt, and after a failure sleep until the time the

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { db as pool } from "@/lib/db/client";
+import { insertOutboxEvent, markOutboxEventsSent, recordOutboxSendFailure } from "@/lib/db/queries/outbox";
 import type { AppEvent } from "@/lib/jobs/events";
 import { sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import { log } from "@/lib/log";
@@ -14,11 +15,13 @@ export async function enqueueEvent(
   tx: Db,
   params: { event: OutboxEvent; userId?: string; projectId?: string },
 ): Promise<void> {
-  await tx`
-    insert into outbox (user_id, project_id, event_name, event_id, payload)
-    values (${params.userId ?? null}, ${params.projectId ?? null}, ${params.event.name}, ${params.event.id},
-            ${tx.json(params.event.data as never)})
-    on conflict (event_id) do nothing`;
+  await insertOutboxEvent(tx, {
+    eventName: params.event.name,
+    eventId: params.event.id,
+    payload: params.event.data,
+    userId: params.userId ?? null,
+    projectId: params.projectId ?? null,
+  });
 }
 
 /** Sends one outbox event and marks it sent. Returns false (and records why) when the send fails. */
@@ -26,13 +29,11 @@ export async function deliverOutboxEvent(event: OutboxEvent, sender: typeof send
   try {
     await sender(event);
   } catch (error) {
-    await pool()`
-      update outbox set attempts = attempts + 1, last_error = ${error instanceof Error ? error.message : String(error)}
-      where event_id = ${event.id} and sent_at is null`;
+    await recordOutboxSendFailure(pool(), { eventId: event.id, error: error instanceof Error ? error.message : String(error) });
     log.warn("outbox_send_failed", { eventId: event.id, eventName: event.name, error });
     return false;
   }
-  await pool()`update outbox set sent_at = now(), attempts = attempts + 1 where event_id = ${event.id} and sent_at is null`;
+  await markOutboxEventsSent(pool(), [event.id]);
   return true;
 }
 
@@ -55,15 +56,6 @@ export async function deliverOutboxEvents(
     return sent;
   }
   const ids = events.map((event) => event.id);
-  await pool()`update outbox set sent_at = now(), attempts = attempts + 1 where event_id = any(${ids}) and sent_at is null`;
+  await markOutboxEventsSent(pool(), ids);
   return new Set(ids);
-}
-
-export type UnsentOutboxRow = { eventId: string; eventName: AppEvent["name"]; payload: Record<string, unknown>; createdAt: Date };
-
-export async function listUnsentOutbox(db: Db, params: { olderThan: Date; limit: number }): Promise<UnsentOutboxRow[]> {
-  return db<UnsentOutboxRow[]>`
-    select event_id as "eventId", event_name as "eventName", payload, created_at as "createdAt"
-    from outbox where sent_at is null and created_at < ${params.olderThan}
-    order by created_at limit ${params.limit}`;
 }

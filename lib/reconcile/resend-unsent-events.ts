@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import { deliverOutboxEvents, listUnsentOutbox, type OutboxEvent } from "@/lib/outbox/outbox";
+import { listUnsentOutbox } from "@/lib/db/queries/outbox";
+import { deliverOutboxEvents, type OutboxEvent } from "@/lib/outbox/outbox";
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
 

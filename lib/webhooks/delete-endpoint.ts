@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
-import { deleteEndpoint } from "./endpoint-rows";
+import { deleteEndpoint } from "@/lib/db/queries/webhook-endpoints";
 
 /**
  * Removes an endpoint with its delivery log; deliveries still retrying stop at their next

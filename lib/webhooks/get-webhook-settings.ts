@@ -1,6 +1,6 @@
 import { asUser, type UserClaims } from "@/lib/db/as-user";
-import { listDeliveries } from "./delivery-rows";
-import { listEndpoints } from "./endpoint-rows";
+import { listDeliveries } from "@/lib/db/queries/webhook-deliveries";
+import { listEndpoints } from "@/lib/db/queries/webhook-endpoints";
 import type { WebhookDeliveryView, WebhookEndpointView } from "./views";
 
 export type WebhookSettings = { endpoint: WebhookEndpointView; deliveries: WebhookDeliveryView[] }[];

@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { asUser, type UserClaims } from "@/lib/db/as-user";
-import { listDeliveries } from "./delivery-rows";
-import { getEndpoint } from "./endpoint-rows";
+import { listDeliveries } from "@/lib/db/queries/webhook-deliveries";
+import { getEndpoint } from "@/lib/db/queries/webhook-endpoints";
 import { DELIVERIES_PAGE_SIZE } from "./schemas";
 import type { WebhookDeliveryView } from "./views";
 

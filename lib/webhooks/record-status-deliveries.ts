@@ -1,6 +1,6 @@
 import { eventIds, type ProjectStatusChangedData } from "@/lib/jobs/events";
 import type { Db } from "@/lib/db/client";
-import { createDeliveries } from "./delivery-rows";
+import { createDeliveries } from "@/lib/db/queries/webhook-deliveries";
 import { buildStatusChangePayload } from "./status-change-payload";
 
 /**

@@ -2,7 +2,7 @@ import { AppError } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { checkEndpointUrl } from "./check-endpoint-url";
-import { countEndpoints, insertEndpoint } from "./endpoint-rows";
+import { countEndpoints, insertEndpoint } from "@/lib/db/queries/webhook-endpoints";
 import { MAX_ENDPOINTS_PER_USER } from "./schemas";
 import { generateWebhookSecret } from "./sign";
 import type { WebhookEndpointView } from "./views";

@@ -1,5 +1,6 @@
 import { projectStatusChangedData } from "@/lib/jobs/events";
 import { db as pool } from "@/lib/db/client";
+import { listUnsentStatusChanges } from "@/lib/db/queries/outbox";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";
 
@@ -10,10 +11,7 @@ import { deliverOutboxEvent } from "@/lib/outbox/outbox";
  */
 export async function sendStatusChangeEvents(projectId: string): Promise<void> {
   try {
-    const rows = await pool()<{ eventId: string; payload: unknown }[]>`
-      select event_id as "eventId", payload from outbox
-      where project_id = ${projectId} and event_name = 'project/status.changed' and sent_at is null
-      order by created_at`;
+    const rows = await listUnsentStatusChanges(pool(), projectId);
     for (const row of rows) {
       await deliverOutboxEvent({ name: "project/status.changed", id: row.eventId, data: projectStatusChangedData.parse(row.payload) });
     }

@@ -2,7 +2,7 @@ import { notFound } from "@/lib/api/errors";
 import { asUser, type UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { checkEndpointUrl } from "./check-endpoint-url";
-import { getEndpoint, setEndpointEnabled } from "./endpoint-rows";
+import { getEndpoint, setEndpointEnabled } from "@/lib/db/queries/webhook-endpoints";
 import type { WebhookEndpointView } from "./views";
 
 /**

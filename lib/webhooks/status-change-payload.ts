@@ -1,5 +1,6 @@
 import type { ProjectStatusChangedData } from "@/lib/jobs/events";
 import type { Db } from "@/lib/db/client";
+import { getProjectTitleAndError } from "@/lib/db/queries/projects";
 import { env } from "@/lib/env";
 
 // The body receivers get, in the Standard Webhooks shape: a type, the time of the change,
@@ -19,9 +20,7 @@ export type StatusChangePayload = {
 };
 
 export async function buildStatusChangePayload(db: Db, event: ProjectStatusChangedData): Promise<StatusChangePayload> {
-  const [project] = await db<{ title: string; errorCode: string | null; errorMessage: string | null }[]>`
-    select title, error_code as "errorCode", error_message as "errorMessage"
-    from projects where id = ${event.projectId} and user_id = ${event.userId}`;
+  const project = await getProjectTitleAndError(db, { userId: event.userId, projectId: event.projectId });
   return {
     type: event.status === "ready" ? "project.ready" : "project.error",
     timestamp: event.at,

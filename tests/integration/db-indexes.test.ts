@@ -98,7 +98,7 @@ describe("indexes for the queries that run most often", () => {
   });
 
   it("finds a project's unsent status events from outbox_project_idx", async () => {
-    // lib/webhooks/send-status-change-events.ts
+    // lib/db/queries/outbox.ts listUnsentStatusChanges
     const indexes = await indexesUsed(
       busy.tx,
       "select event_id, payload from outbox where project_id = $1 and event_name = 'project/status.changed' and sent_at is null order by created_at",
@@ -108,7 +108,7 @@ describe("indexes for the queries that run most often", () => {
   });
 
   it("finds a person's deliveries of one message from webhook_deliveries_user_message_idx", async () => {
-    // lib/webhooks/delivery-rows.ts createDeliveries
+    // lib/db/queries/webhook-deliveries.ts createDeliveries
     const indexes = await indexesUsed(
       busy.tx,
       "select id, endpoint_id from webhook_deliveries where user_id = $1 and message_id = $2 and status = 'pending' and attempts = 0 order by created_at, id",

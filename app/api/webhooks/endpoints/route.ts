@@ -1,7 +1,7 @@
 import { withUser } from "@/lib/api/with-user";
 import { bodyLimits, readJsonBody } from "@/lib/api/read-body";
 import { asUser } from "@/lib/db/as-user";
-import { listEndpoints } from "@/lib/webhooks/endpoint-rows";
+import { listEndpoints } from "@/lib/db/queries/webhook-endpoints";
 import { registerEndpoint } from "@/lib/webhooks/register-endpoint";
 import { registerEndpointBody } from "@/lib/webhooks/schemas";
 import { enforceRateLimit } from "@/lib/rate-limit/enforce-rate-limit";

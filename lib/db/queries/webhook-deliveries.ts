@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
-import type { WebhookDeliveryStatus, WebhookDeliveryView } from "./views";
+import { camelRows, firstCamelRow } from "@/lib/db/camel-rows";
+import type { WebhookDeliveryStatus, WebhookDeliveryView } from "@/lib/webhooks/views";
 
 // Queries on webhook_deliveries and their attempt log.
 
@@ -17,10 +18,11 @@ export async function createDeliveries(
     select id, user_id, ${params.projectId}, ${params.eventType}, ${params.messageId}, ${db.json(params.payload as never)}
     from webhook_endpoints where user_id = ${params.userId} and enabled
     on conflict (endpoint_id, message_id) do nothing`;
-  return db<{ deliveryId: string; endpointId: string }[]>`
-    select id as "deliveryId", endpoint_id as "endpointId" from webhook_deliveries
+  const rows = await db`
+    select id as delivery_id, endpoint_id from webhook_deliveries
     where user_id = ${params.userId} and message_id = ${params.messageId} and status = 'pending' and attempts = 0
     order by created_at, id`;
+  return camelRows<{ deliveryId: string; endpointId: string }>(rows);
 }
 
 export type DeliveryToAttempt = {
@@ -40,13 +42,12 @@ export type DeliveryToAttempt = {
 
 /** A delivery with what sending it needs, including the endpoint's secret (server only). */
 export async function getDeliveryToAttempt(db: Db, deliveryId: string): Promise<DeliveryToAttempt | null> {
-  const [row] = await db<DeliveryToAttempt[]>`
-    select d.id, d.user_id as "userId", d.message_id as "messageId", d.status, d.attempts,
-           d.next_attempt_at as "nextAttemptAt", d.payload,
-           e.id as "endpointId", e.url, e.secret, e.enabled, e.disabled_reason as "disabledReason"
+  const rows = await db`
+    select d.id, d.user_id, d.message_id, d.status, d.attempts, d.next_attempt_at, d.payload,
+           e.id as endpoint_id, e.url, e.secret, e.enabled, e.disabled_reason
     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
     where d.id = ${deliveryId}`;
-  return row ?? null;
+  return firstCamelRow<DeliveryToAttempt>(rows);
 }
 
 export type AttemptRecord = {
@@ -88,13 +89,6 @@ export async function failDelivery(db: Db, params: { deliveryId: string; reason:
   return rows.length === 1;
 }
 
-/** Switches an endpoint off after a 410, unless someone already did. */
-export async function disableEndpoint(db: Db, params: { endpointId: string; reason: string }): Promise<void> {
-  await db`
-    update webhook_endpoints set enabled = false, disabled_reason = ${params.reason}
-    where id = ${params.endpointId} and enabled`;
-}
-
 type DeliveryRow = Omit<WebhookDeliveryView, "createdAt" | "lastAttemptAt" | "nextAttemptAt" | "deliveredAt"> & {
   createdAt: Date;
   lastAttemptAt: Date | null;
@@ -109,11 +103,9 @@ export async function listDeliveries(
   db: Db,
   params: { userId: string; endpointId: string; limit: number },
 ): Promise<WebhookDeliveryView[]> {
-  const rows = await db<DeliveryRow[]>`
-    select d.id, d.endpoint_id as "endpointId", d.message_id as "messageId", d.event_type as "eventType",
-           d.project_id as "projectId", d.status, d.attempts, d.last_status_code as "lastStatusCode",
-           d.last_error as "lastError", d.created_at as "createdAt", d.last_attempt_at as "lastAttemptAt",
-           d.next_attempt_at as "nextAttemptAt", d.delivered_at as "deliveredAt", d.payload,
+  const rows = await db`
+    select d.id, d.endpoint_id, d.message_id, d.event_type, d.project_id, d.status, d.attempts, d.last_status_code,
+           d.last_error, d.created_at, d.last_attempt_at, d.next_attempt_at, d.delivered_at, d.payload,
            coalesce((
              select json_agg(json_build_object(
                       'attempt', a.attempt,
@@ -122,12 +114,12 @@ export async function listDeliveries(
                       'responseBody', a.response_body)
                     order by a.started_at, a.attempt)
              from webhook_delivery_attempts a where a.delivery_id = d.id and a.user_id = ${params.userId}
-           ), '[]'::json) as "attemptLog"
+           ), '[]'::json) as attempt_log
     from webhook_deliveries d
     where d.endpoint_id = ${params.endpointId} and d.user_id = ${params.userId}
     order by d.created_at desc, d.id desc
     limit ${params.limit}`;
-  return rows.map((row) => ({
+  return camelRows<DeliveryRow>(rows).map((row) => ({
     ...row,
     createdAt: row.createdAt.toISOString(),
     lastAttemptAt: iso(row.lastAttemptAt),

@@ -1,29 +1,32 @@
+import type postgres from "postgres";
 import type { Db } from "@/lib/db/client";
-import type { WebhookEndpointView } from "./views";
+import { camelRow } from "@/lib/db/camel-rows";
+import type { WebhookEndpointView } from "@/lib/webhooks/views";
 
 // Queries on webhook_endpoints. Each takes the owner and filters by it, so they are safe
 // on the server's connection and under a user's row-level security alike. None of them
-// returns the secret: only the delivery side reads it (delivery-rows.ts).
+// returns the secret: only the delivery side reads it (webhook-deliveries.ts).
 
 type EndpointRow = Omit<WebhookEndpointView, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date };
 
-const toView = (row: EndpointRow): WebhookEndpointView => ({
-  ...row,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+const endpointColumns = (db: Db) => db`id, url, enabled, disabled_reason, created_at, updated_at`;
+
+const toView = (dbRow: postgres.Row): WebhookEndpointView => {
+  const row = camelRow<EndpointRow>(dbRow);
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+};
 
 export async function listEndpoints(db: Db, userId: string): Promise<WebhookEndpointView[]> {
-  const rows = await db<EndpointRow[]>`
-    select id, url, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"
+  const rows = await db`
+    select ${endpointColumns(db)}
     from webhook_endpoints where user_id = ${userId}
     order by created_at, id`;
   return rows.map(toView);
 }
 
 export async function getEndpoint(db: Db, params: { userId: string; endpointId: string }): Promise<WebhookEndpointView | null> {
-  const [row] = await db<EndpointRow[]>`
-    select id, url, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"
+  const [row] = await db`
+    select ${endpointColumns(db)}
     from webhook_endpoints where id = ${params.endpointId} and user_id = ${params.userId}`;
   return row ? toView(row) : null;
 }
@@ -38,11 +41,11 @@ export async function insertEndpoint(
   db: Db,
   params: { userId: string; url: string; secret: string },
 ): Promise<WebhookEndpointView | null> {
-  const [row] = await db<EndpointRow[]>`
+  const [row] = await db`
     insert into webhook_endpoints (user_id, url, secret)
     values (${params.userId}, ${params.url}, ${params.secret})
     on conflict (user_id, url) do nothing
-    returning id, url, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"`;
+    returning ${endpointColumns(db)}`;
   return row ? toView(row) : null;
 }
 
@@ -55,9 +58,16 @@ export async function setEndpointEnabled(
   db: Db,
   params: { userId: string; endpointId: string; enabled: boolean; disabledReason: string | null },
 ): Promise<WebhookEndpointView | null> {
-  const [row] = await db<EndpointRow[]>`
+  const [row] = await db`
     update webhook_endpoints set enabled = ${params.enabled}, disabled_reason = ${params.disabledReason}
     where id = ${params.endpointId} and user_id = ${params.userId}
-    returning id, url, enabled, disabled_reason as "disabledReason", created_at as "createdAt", updated_at as "updatedAt"`;
+    returning ${endpointColumns(db)}`;
   return row ? toView(row) : null;
+}
+
+/** Switches an endpoint off after a 410, unless someone already did. */
+export async function disableEndpoint(db: Db, params: { endpointId: string; reason: string }): Promise<void> {
+  await db`
+    update webhook_endpoints set enabled = false, disabled_reason = ${params.reason}
+    where id = ${params.endpointId} and enabled`;
 }
