@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ApiError, apiRequest } from "@/lib/api-client/request";
 
 export function LocalSignInForm() {
   const router = useRouter();
@@ -13,17 +14,14 @@ export function LocalSignInForm() {
     setPending(true);
     setError(null);
     const email = String(new FormData(event.currentTarget).get("email") ?? "");
-    const response = await fetch("/api/auth/dev-login", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email }),
-    }).catch(() => null);
-    setPending(false);
-    if (!response?.ok) {
-      const body = await response?.json().catch(() => null);
-      setError(body?.error?.message ?? "Could not sign in. Is the server running?");
+    try {
+      await apiRequest<unknown>("/api/auth/dev-login", { body: { email } });
+    } catch (e) {
+      setPending(false);
+      setError(e instanceof ApiError ? e.message : "Could not sign in.");
       return;
     }
+    setPending(false);
     router.push("/projects");
     router.refresh();
   }

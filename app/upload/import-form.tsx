@@ -4,9 +4,8 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { importsApi } from "@/lib/api-client/imports";
 import { projectsApi } from "@/lib/api-client/projects";
-import { ApiError } from "@/lib/api-client/request";
 import { announceUsageChanged } from "../usage-meter";
-import { UrlField } from "@/app/url-field";
+import { UrlField, useUrlSubmit } from "@/app/url-field";
 
 // How long the form keeps watching a fresh import: long enough to catch what fails at
 // once (a web page, a refused redirect, an unreachable server); slower downloads are
@@ -15,34 +14,21 @@ const WATCH_MS = 30_000;
 const WATCH_INTERVAL_MS = 1000;
 
 export function ImportForm() {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<{ projectId: string; url: string } | null>(null);
   const [downloaded, setDownloaded] = useState(false);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const url = String(new FormData(form).get("url") ?? "").trim();
-    setError(null);
-    setStarted(null);
-    setDownloaded(false);
-    if (!url) {
-      setError("Paste the link of a video first.");
-      return;
-    }
-    setPending(true);
-    try {
+  const { pending, error, setError, onSubmit } = useUrlSubmit({
+    emptyMessage: "Paste the link of a video first.",
+    failureMessage: "Could not start the import. Try again.",
+    onStart: () => {
+      setStarted(null);
+      setDownloaded(false);
+    },
+    submit: async (url) => {
       const { projectId } = await importsApi.start(url);
       setStarted({ projectId, url });
       announceUsageChanged();
-      form.reset();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : "Could not start the import. Try again.");
-    } finally {
-      setPending(false);
-    }
-  }
+    },
+  });
 
   // The link is checked before the import starts, but some refusals can only come from
   // the download itself; those are shown here, next to the field, not only on the project.
@@ -70,7 +56,7 @@ export function ImportForm() {
     return () => {
       stopped = true;
     };
-  }, [started]);
+  }, [started, setError]);
 
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
