@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { listExistingProjectIds, listKnownSourceKeys, listKnownStorageUploadIds } from "@/lib/db/queries/reconcile";
 import { log } from "@/lib/log";
 import { abortMultipartUpload, listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { deleteObjects, listObjects } from "@/lib/storage/objects";
@@ -13,18 +14,14 @@ async function knownSourceKeys(db: Db, keys: string[]): Promise<Set<string>> {
   const outputs = keys.filter((k) => k.startsWith(OUTPUT_PREFIX));
   const known = new Set<string>();
   if (sources.length) {
-    const rows = await db<{ key: string }[]>`
-      select key from uploads where key = any(${sources})
-      union select r2_key as key from projects where r2_key = any(${sources})`;
-    for (const r of rows) known.add(r.key);
+    for (const key of await listKnownSourceKeys(db, sources)) known.add(key);
   }
   if (outputs.length) {
     // projects/<userId>/<projectId>/…: the project's row is what keeps them.
     const projectIdOf = (key: string) => key.split("/")[2] ?? "";
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     const ids = [...new Set(outputs.map(projectIdOf).filter((id) => uuid.test(id)))];
-    const rows = ids.length ? await db<{ id: string }[]>`select id::text from projects where id = any(${ids}::uuid[])` : [];
-    const live = new Set(rows.map((r) => r.id));
+    const live = new Set(ids.length ? await listExistingProjectIds(db, ids) : []);
     for (const key of outputs) if (live.has(projectIdOf(key))) known.add(key);
   }
   return known;
@@ -72,9 +69,7 @@ export async function cleanOrphans(db: Db, settings: ReconcileSettings, deps: Re
     report.multipartUploads.listingSupported = false;
   } else if (open.length > 0) {
     const ids = open.map((u) => u.storageUploadId);
-    const known = new Set(
-      (await db<{ id: string }[]>`select storage_upload_id as id from uploads where storage_upload_id = any(${ids})`).map((r) => r.id),
-    );
+    const known = new Set(await listKnownStorageUploadIds(db, ids));
     for (const upload of open.filter((u) => !known.has(u.storageUploadId))) {
       report.multipartUploads.found++;
       if (upload.initiated && upload.initiated < graceBefore) {

@@ -1,23 +1,11 @@
 import type { Db } from "@/lib/db/client";
+import { listUploadsToComplete, type OpenUpload } from "@/lib/db/queries/reconcile";
 import { AppError } from "@/lib/api/errors";
 import { log } from "@/lib/log";
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { headObject } from "@/lib/storage/objects";
 import { COMPLETION_CLAIM_LEASE_MS, completeUpload } from "@/lib/uploads/complete-upload";
 import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
-
-type OpenUpload = {
-  id: string;
-  userId: string;
-  projectId: string;
-  key: string;
-  size: number;
-  status: "uploading" | "completing";
-  method: "single" | "multipart";
-  partCount: number | null;
-  receivedParts: number;
-  receivedBytes: number;
-};
 
 /** Whether storage (single PUT) or the manifest (multipart) holds every byte the upload declared. */
 export async function uploadLooksFinished(upload: Pick<OpenUpload, "key" | "size" | "method" | "partCount" | "receivedParts" | "receivedBytes">): Promise<boolean> {
@@ -27,12 +15,6 @@ export async function uploadLooksFinished(upload: Pick<OpenUpload, "key" | "size
   }
   return (await headObject(upload.key))?.size === upload.size;
 }
-
-export const openUploadColumns = (db: Db) => db`
-  u.id, u.user_id as "userId", u.project_id as "projectId", u.key, u.size, u.status, u.method,
-  u.part_count as "partCount",
-  (select count(*)::int from upload_parts p where p.upload_id = u.id) as "receivedParts",
-  (select coalesce(sum(p.size), 0)::bigint from upload_parts p where p.upload_id = u.id) as "receivedBytes"`;
 
 /**
  * (a) The client died after its bytes reached storage: an upload still `uploading` whose
@@ -50,13 +32,7 @@ export async function completeFinishedUploads(
   const now = deps.now();
   const idleBefore = new Date(now.getTime() - settings.idleUploadMs);
   const staleClaimBefore = abandonedBefore(settings, now, COMPLETION_CLAIM_LEASE_MS);
-  const candidates = await db<OpenUpload[]>`
-    select ${openUploadColumns(db)}
-    from uploads u
-    where (u.status = 'uploading' and u.updated_at < ${idleBefore})
-       or (u.status = 'completing' and u.claimed_at < ${staleClaimBefore})
-    order by u.updated_at
-    limit ${settings.batchSize}`;
+  const candidates = await listUploadsToComplete(db, { idleBefore, staleClaimBefore, limit: settings.batchSize });
 
   let completed = 0;
   let claimsRecovered = 0;

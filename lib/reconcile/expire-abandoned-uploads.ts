@@ -1,29 +1,18 @@
 import { AppError } from "@/lib/api/errors";
 import type { Sql } from "@/lib/db/client";
+import { listExpiredUploads, type OpenUpload } from "@/lib/db/queries/reconcile";
+import { deleteUploadParts, getUpload, markUploadExpired } from "@/lib/db/queries/uploads";
 import { log } from "@/lib/log";
 import { transitionProject } from "@/lib/projects/transitions";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
 import { deleteObject } from "@/lib/storage/objects";
 import { completeUpload } from "@/lib/uploads/complete-upload";
 import { storageErrorName } from "@/lib/uploads/storage-errors";
-import { openUploadColumns, uploadLooksFinished } from "./complete-finished-uploads";
+import { uploadLooksFinished } from "./complete-finished-uploads";
 import type { ReconcileDeps, ReconcileSettings } from "./types";
 
 export const UPLOAD_EXPIRED_MESSAGE =
   "Upload expired: the file was not finished before the upload's deadline. Upload the video again.";
-
-type ExpiredUpload = {
-  id: string;
-  userId: string;
-  projectId: string;
-  key: string;
-  size: number;
-  method: "single" | "multipart";
-  partCount: number | null;
-  receivedParts: number;
-  receivedBytes: number;
-  storageUploadId: string | null;
-};
 
 /**
  * (b) Uploads past their expiry: the upload URLs have expired with them, so nothing more
@@ -40,10 +29,7 @@ export async function expireAbandonedUploads(
   deps: ReconcileDeps,
 ): Promise<{ expired: number; completed: number; abortFailures: number }> {
   const now = deps.now();
-  const candidates = await db<ExpiredUpload[]>`
-    select ${openUploadColumns(db)}, u.storage_upload_id as "storageUploadId"
-    from uploads u where u.status = 'uploading' and u.expires_at < ${now}
-    order by u.expires_at limit ${settings.batchSize}`;
+  const candidates = await listExpiredUploads(db, { now, limit: settings.batchSize });
 
   let expired = 0;
   let completed = 0;
@@ -61,9 +47,9 @@ export async function expireAbandonedUploads(
       continue;
     }
     const marked = await db.begin(async (tx) => {
-      const rows = await tx`update uploads set status = 'expired' where id = ${upload.id} and status = 'uploading' returning id`;
-      if (rows.length === 0) return false;
-      await tx`delete from upload_parts where upload_id = ${upload.id}`;
+      const ref = { userId: upload.userId, uploadId: upload.id };
+      if (!(await markUploadExpired(tx, ref))) return false;
+      await deleteUploadParts(tx, ref);
       await transitionProject(tx, {
         projectId: upload.projectId,
         userId: upload.userId,
@@ -83,7 +69,7 @@ export async function expireAbandonedUploads(
 }
 
 /** True when the upload ended through completion (queued, or refused visibly); throws when storage could not be asked. */
-async function completeIfFinished(db: Sql, upload: ExpiredUpload, deps: ReconcileDeps): Promise<boolean> {
+async function completeIfFinished(db: Sql, upload: OpenUpload, deps: ReconcileDeps): Promise<boolean> {
   if (!(await uploadLooksFinished(upload))) return false;
   try {
     await completeUpload({ userId: upload.userId, uploadId: upload.id }, { send: deps.send, now: deps.now });
@@ -92,11 +78,11 @@ async function completeIfFinished(db: Sql, upload: ExpiredUpload, deps: Reconcil
     // Refused files end through completion itself (the upload is `failed`); what it gave
     // back as `uploading` (parts missing, a wrong size) expires below.
   }
-  const [row] = await db<{ status: string }[]>`select status from uploads where id = ${upload.id}`;
-  return row?.status !== "uploading";
+  const current = await getUpload(db, { userId: upload.userId, uploadId: upload.id });
+  return current?.status !== "uploading";
 }
 
-async function removeFromStorage(upload: ExpiredUpload): Promise<void> {
+async function removeFromStorage(upload: OpenUpload): Promise<void> {
   if (upload.method === "multipart" && upload.storageUploadId) {
     try {
       await abortMultipartUpload(upload.key, upload.storageUploadId);

@@ -1,5 +1,6 @@
 import type { Sql } from "@/lib/db/client";
-import { redriveWaiting, type WaitingCandidate, type WaitingSpec } from "./redrive";
+import { listStalledProcessing } from "@/lib/db/queries/reconcile";
+import { redriveWaiting, type WaitingSpec } from "./redrive";
 import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
 
 export const STALLED_MESSAGE =
@@ -10,11 +11,7 @@ export const INTERRUPTED_MESSAGE =
 
 const processingSpec: WaitingSpec = {
   waiting: "processing",
-  list: (sql, before, limit) => sql<WaitingCandidate[]>`
-    select id, user_id as "userId", stage, stall_retries as "stallRetries", source_url as "sourceUrl",
-           last_progress_at as "lastTouchedAt"
-    from projects where status = 'processing' and last_progress_at < ${before}
-    order by last_progress_at limit ${limit}`,
+  list: listStalledProcessing,
   maxRestarts: { stalled: 1, interrupted: 3 },
   redriveMessage: (project, cause) =>
     cause === "interrupted"

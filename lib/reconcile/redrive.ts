@@ -1,10 +1,12 @@
-import type { Db, Sql } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/client";
+import { markProjectRedriven } from "@/lib/db/queries/projects";
+import type { WaitingCandidate } from "@/lib/db/queries/reconcile";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { failProject } from "@/lib/projects/transitions";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
-import type { ReconcileDeps } from "./types";
+import { abandonedBefore, type ReconcileDeps, type ReconcileSettings } from "./types";
 
 // A re-drive sends a project's job again when the run that should be doing it ended,
 // vanished with a crashed process, or never started. Inngest (and the embedded runner)
@@ -14,13 +16,7 @@ import type { ReconcileDeps } from "./types";
 
 export type Waiting = "processing" | "queued" | "importing";
 
-export type WaitingProject = {
-  id: string;
-  userId: string;
-  stage: string | null;
-  stallRetries: number;
-  sourceUrl: string | null;
-};
+export type WaitingProject = Omit<WaitingCandidate, "lastTouchedAt">;
 
 /** The event id of a project's n-th automatic re-drive. */
 export function redriveEventId(kind: "process" | "import", projectId: string, redrive: number): string {
@@ -43,7 +39,11 @@ export async function redriveProject(
 ): Promise<boolean> {
   const ref = { projectId: project.id, userId: project.userId };
   const event = await sql.begin(async (tx): Promise<OutboxEvent | null> => {
-    const redrive = await markRedriven(tx, ref, params.waiting, params.lastTouchedBefore);
+    const redrive = await markProjectRedriven(tx, {
+      ...ref,
+      status: params.waiting === "importing" ? "uploading" : params.waiting,
+      lastTouchedBefore: params.lastTouchedBefore,
+    });
     if (redrive === null) return null;
     await addTimelineEvent(tx, {
       ...ref,
@@ -62,28 +62,6 @@ export async function redriveProject(
   await deliverOutboxEvent(event, deps.send);
   log.warn("reconcile_project_redriven", { ...ref, waiting: params.waiting, reason: params.reason, eventId: event.id });
   return true;
-}
-
-async function markRedriven(
-  tx: Db,
-  ref: { projectId: string; userId: string },
-  waiting: Waiting,
-  lastTouchedBefore: Date,
-): Promise<number | null> {
-  const status = waiting === "importing" ? "uploading" : waiting;
-  const [row] = await tx<{ redrives: number }[]>`
-    update projects set
-      status = ${waiting === "processing" ? "queued" : status},
-      processing_run_id = null,
-      stage = ${waiting === "processing" ? null : tx`stage`},
-      progress = ${waiting === "importing" ? tx`progress` : 0},
-      stall_retries = stall_retries + 1,
-      redrives = redrives + 1,
-      last_progress_at = now()
-    where id = ${ref.projectId} and user_id = ${ref.userId} and status = ${status}
-      and coalesce(last_progress_at, created_at) < ${lastTouchedBefore}
-    returning redrives`;
-  return row?.redrives ?? null;
 }
 
 /** When re-driving did not help: the project ends in `error` with a reason and the Retry button. */
@@ -105,8 +83,6 @@ export async function failWaitingProject(
   }
   return won;
 }
-
-export type WaitingCandidate = WaitingProject & { lastTouchedAt: Date };
 
 /**
  * How one kind of waiting project is revisited: which rows wait too long, what a person
@@ -147,4 +123,50 @@ export async function redriveWaiting(
     if (won) redriven++;
   }
   return { redriven, failed };
+}
+
+/**
+ * A job handed to the runner that no run has taken: a `queued` project waits for
+ * `video/process`, a link import (`uploading`, nothing stored yet) for `video/import`.
+ * One whose event is still unsent is the outbox's to resend, not a re-drive's.
+ */
+export type UntakenJobSpec = Omit<WaitingSpec, "list" | "waiting"> & { waiting: keyof typeof untakenEvent };
+
+const untakenEvent = { queued: "video/process", importing: "video/import" } as const;
+
+function listUntaken(waiting: UntakenJobSpec["waiting"]): WaitingSpec["list"] {
+  return (sql, before, limit) => sql<WaitingCandidate[]>`
+    select p.id, p.user_id as "userId", p.stage, p.stall_retries as "stallRetries", p.source_url as "sourceUrl",
+           coalesce(p.last_progress_at, p.created_at) as "lastTouchedAt"
+    from projects p
+    where ${
+      waiting === "queued"
+        ? sql`p.status = 'queued'`
+        : sql`p.status = 'uploading' and p.source_type = 'url' and p.source_url is not null and p.r2_key is null`
+    }
+      and coalesce(p.last_progress_at, p.created_at) < ${before}
+      and not exists (
+        select 1 from outbox o where o.project_id = p.id and o.event_name = ${untakenEvent[waiting]} and o.sent_at is null)
+    order by 6 limit ${limit}`;
+}
+
+/**
+ * Sends an untaken job again once it has waited the waiting bound (or, right after an
+ * embedded-mode restart, at once), with a new event id; one this process's runner holds
+ * (waiting for a slot) is left alone. When restarts did not help, the project fails.
+ */
+export function redriveUntakenJobs(spec: UntakenJobSpec) {
+  const waitingSpec: WaitingSpec = { ...spec, list: listUntaken(spec.waiting) };
+  return (sql: Sql, settings: ReconcileSettings, deps: ReconcileDeps): Promise<{ redriven: number; failed: number }> =>
+    redriveWaiting(
+      sql,
+      waitingSpec,
+      {
+        lastTouchedBefore: abandonedBefore(settings, deps.now(), settings.waitingMs),
+        interruptedBefore: settings.interruptedBefore,
+        limit: settings.batchSize,
+        held: (project) => deps.runHeld(untakenEvent[spec.waiting], { projectId: project.id }),
+      },
+      deps,
+    );
 }

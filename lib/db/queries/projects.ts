@@ -121,6 +121,33 @@ export async function getProjectTitleAndError(
   return firstCamelRow(rows);
 }
 
+/**
+ * Puts a project that waits on a job run back where a new run picks it up, counting the
+ * restart: a stalled `processing` run's claim is released (→ `queued`, stage and progress
+ * reset); a `queued` project and an import's `uploading` stay as they are. Conditional on
+ * the project not having moved since `lastTouchedBefore`. Returns its re-drive count, or
+ * null when it did not win.
+ */
+export async function markProjectRedriven(
+  tx: Db,
+  params: { projectId: string; userId: string; status: "processing" | "queued" | "uploading"; lastTouchedBefore: Date },
+): Promise<number | null> {
+  const stalledRun = params.status === "processing";
+  const [row] = await tx<{ redrives: number }[]>`
+    update projects set
+      status = ${stalledRun ? "queued" : params.status},
+      processing_run_id = null,
+      stage = ${stalledRun ? null : tx`stage`},
+      progress = ${params.status === "uploading" ? tx`progress` : 0},
+      stall_retries = stall_retries + 1,
+      redrives = redrives + 1,
+      last_progress_at = now()
+    where id = ${params.projectId} and user_id = ${params.userId} and status = ${params.status}
+      and coalesce(last_progress_at, created_at) < ${params.lastTouchedBefore}
+    returning redrives`;
+  return row?.redrives ?? null;
+}
+
 /** The size completion verified the project's source at (null before sizes were kept). */
 export async function getProjectSourceSize(db: Db, params: { userId: string; projectId: string }): Promise<number | null> {
   const [row] = await db<{ source_size: number | null }[]>`

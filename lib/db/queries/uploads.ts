@@ -151,6 +151,15 @@ export async function markUploadFailed(
   return rows.length === 1;
 }
 
+/** `uploading` → `expired`: the reconciler's end for an upload past its expiry. */
+export async function markUploadExpired(db: Db, params: { userId: string; uploadId: string }): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'expired'
+    where id = ${params.uploadId} and user_id = ${params.userId} and status = 'uploading'
+    returning id`;
+  return rows.length === 1;
+}
+
 export async function markUploadAborted(db: Db, params: { userId: string; uploadId: string }): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'aborted'
