@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import { db } from "./client";
+import { setAuthenticatedClaims } from "./queries/session";
 
 export type UserClaims = { sub: string; email?: string; role: "authenticated" };
 
@@ -13,8 +14,7 @@ export async function asUser<T>(
   work: (tx: postgres.TransactionSql) => Promise<T>,
 ): Promise<T> {
   return db().begin(async (tx) => {
-    // One round trip for both: set_config('role', …, true) is SET LOCAL ROLE, as PostgREST does it.
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', 'authenticated', true)`;
+    await setAuthenticatedClaims(tx, claims);
     return work(tx);
   }) as Promise<T>;
 }

@@ -1,12 +1,13 @@
 import { createSql } from "@/lib/db/client";
 import { pendingMigrations } from "@/lib/db/migrate";
+import { pingDatabase } from "@/lib/db/queries/health";
 import { runCheck, type CheckResult } from "./types";
 
 export async function checkDatabase(databaseUrl: string): Promise<CheckResult> {
   return runCheck("database: reachable and migrated", async () => {
     const sql = createSql(databaseUrl, 1);
     try {
-      await sql`select 1`;
+      await pingDatabase(sql);
       const pending = await pendingMigrations(sql);
       if (pending.length > 0) {
         return {

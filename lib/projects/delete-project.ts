@@ -2,9 +2,10 @@ import { notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { deleteProject } from "@/lib/db/queries/projects";
+import { listOpenMultipartUploadsOfProject, type OpenMultipartUpload } from "@/lib/db/queries/uploads";
 import { eventIds } from "@/lib/jobs/events";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
-import { abortOpenMultipartUploads, listOpenMultipartUploadsOfProject } from "@/lib/uploads/abort-open-multipart-uploads";
+import { abortOpenMultipartUploads } from "@/lib/uploads/abort-open-multipart-uploads";
 
 /**
  * Deletes a project now and leaves the rest to `project/deleted`: it cancels a running
@@ -14,7 +15,7 @@ import { abortOpenMultipartUploads, listOpenMultipartUploadsOfProject } from "@/
  */
 export async function deleteProjectOrThrow(claims: UserClaims, projectId: string): Promise<void> {
   const userId = claims.sub;
-  let openMultipart: Awaited<ReturnType<typeof listOpenMultipartUploadsOfProject>> = [];
+  let openMultipart: OpenMultipartUpload[] = [];
   const event = await db().begin(async (tx) => {
     openMultipart = await listOpenMultipartUploadsOfProject(tx, { userId, projectId });
     const deleted = await deleteProject(tx, { userId, projectId });

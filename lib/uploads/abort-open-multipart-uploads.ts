@@ -1,20 +1,7 @@
-import type { Db } from "@/lib/db/client";
+import type { OpenMultipartUpload } from "@/lib/db/queries/uploads";
 import { log } from "@/lib/log";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
 import { storageErrorName } from "./storage-errors";
-
-export type OpenMultipartUpload = { uploadId: string; key: string; storageUploadId: string };
-
-/** The multipart uploads of a project that storage still holds open (read before its rows go). */
-export async function listOpenMultipartUploadsOfProject(
-  db: Db,
-  params: { userId: string; projectId: string },
-): Promise<OpenMultipartUpload[]> {
-  return db<OpenMultipartUpload[]>`
-    select id as "uploadId", key, storage_upload_id as "storageUploadId" from uploads
-    where project_id = ${params.projectId} and user_id = ${params.userId}
-      and method = 'multipart' and storage_upload_id is not null and status in ('uploading', 'completing')`;
-}
 
 /**
  * Aborts them in storage, so a deleted project's parts do not linger and cost money. Best

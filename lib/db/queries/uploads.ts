@@ -167,3 +167,17 @@ export async function markUploadAborted(db: Db, params: { userId: string; upload
     returning id`;
   return rows.length === 1;
 }
+
+export type OpenMultipartUpload = { uploadId: string; key: string; storageUploadId: string };
+
+/** The multipart uploads of a project that storage still holds open (read before its rows go). */
+export async function listOpenMultipartUploadsOfProject(
+  db: Db,
+  params: { userId: string; projectId: string },
+): Promise<OpenMultipartUpload[]> {
+  const rows = await db`
+    select id as upload_id, key, storage_upload_id from uploads
+    where project_id = ${params.projectId} and user_id = ${params.userId}
+      and method = 'multipart' and storage_upload_id is not null and status in ('uploading', 'completing')`;
+  return camelRows<OpenMultipartUpload>(rows);
+}
