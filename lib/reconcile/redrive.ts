@@ -1,6 +1,6 @@
 import type { Sql } from "@/lib/db/client";
 import { markProjectRedriven } from "@/lib/db/queries/projects";
-import type { WaitingCandidate } from "@/lib/db/queries/reconcile";
+import { listUntakenJobs, type WaitingCandidate } from "@/lib/db/queries/reconcile";
 import { log } from "@/lib/log";
 import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox/outbox";
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
@@ -135,19 +135,7 @@ export type UntakenJobSpec = Omit<WaitingSpec, "list" | "waiting"> & { waiting: 
 const untakenEvent = { queued: "video/process", importing: "video/import" } as const;
 
 function listUntaken(waiting: UntakenJobSpec["waiting"]): WaitingSpec["list"] {
-  return (sql, before, limit) => sql<WaitingCandidate[]>`
-    select p.id, p.user_id as "userId", p.stage, p.stall_retries as "stallRetries", p.source_url as "sourceUrl",
-           coalesce(p.last_progress_at, p.created_at) as "lastTouchedAt"
-    from projects p
-    where ${
-      waiting === "queued"
-        ? sql`p.status = 'queued'`
-        : sql`p.status = 'uploading' and p.source_type = 'url' and p.source_url is not null and p.r2_key is null`
-    }
-      and coalesce(p.last_progress_at, p.created_at) < ${before}
-      and not exists (
-        select 1 from outbox o where o.project_id = p.id and o.event_name = ${untakenEvent[waiting]} and o.sent_at is null)
-    order by 6 limit ${limit}`;
+  return (sql, before, limit) => listUntakenJobs(sql, { waiting, eventName: untakenEvent[waiting], before, limit });
 }
 
 /**
