@@ -90,29 +90,27 @@ export async function listStalledProcessing(db: Db, before: Date, limit: number)
   return camelRows<WaitingCandidate>(rows);
 }
 
-/** `queued` projects untouched since `before` whose `video/process` event was sent (an unsent one is the outbox's). */
-export async function listWaitingQueued(db: Db, before: Date, limit: number): Promise<WaitingCandidate[]> {
+/**
+ * Jobs handed to the runner that no run has taken, untouched since `before`: `queued`
+ * projects, or link imports still downloading (`uploading`, nothing stored). One whose
+ * event (`eventName`) is still unsent is the outbox's to resend and is left out.
+ */
+export async function listUntakenJobs(
+  db: Db,
+  params: { waiting: "queued" | "importing"; eventName: string; before: Date; limit: number },
+): Promise<WaitingCandidate[]> {
   const rows = await db`
     select p.id, p.user_id, p.stage, p.stall_retries, p.source_url,
            coalesce(p.last_progress_at, p.created_at) as last_touched_at
     from projects p
-    where p.status = 'queued' and coalesce(p.last_progress_at, p.created_at) < ${before}
+    where ${
+      params.waiting === "queued"
+        ? db`p.status = 'queued'`
+        : db`p.status = 'uploading' and p.source_type = 'url' and p.source_url is not null and p.r2_key is null`
+    }
+      and coalesce(p.last_progress_at, p.created_at) < ${params.before}
       and not exists (
-        select 1 from outbox o where o.project_id = p.id and o.event_name = 'video/process' and o.sent_at is null)
-    order by 6 limit ${limit}`;
-  return camelRows<WaitingCandidate>(rows);
-}
-
-/** Link imports still downloading (`uploading`, no r2_key) untouched since `before` whose `video/import` event was sent. */
-export async function listStalledImports(db: Db, before: Date, limit: number): Promise<WaitingCandidate[]> {
-  const rows = await db`
-    select p.id, p.user_id, p.stage, p.stall_retries, p.source_url,
-           coalesce(p.last_progress_at, p.created_at) as last_touched_at
-    from projects p
-    where p.status = 'uploading' and p.source_type = 'url' and p.source_url is not null and p.r2_key is null
-      and coalesce(p.last_progress_at, p.created_at) < ${before}
-      and not exists (
-        select 1 from outbox o where o.project_id = p.id and o.event_name = 'video/import' and o.sent_at is null)
-    order by 6 limit ${limit}`;
+        select 1 from outbox o where o.project_id = p.id and o.event_name = ${params.eventName} and o.sent_at is null)
+    order by 6 limit ${params.limit}`;
   return camelRows<WaitingCandidate>(rows);
 }
