@@ -4,8 +4,8 @@ import type { TimelineEntry, TimelineKind } from "@/lib/db/queries/project-event
 import { presignGet, presignGets } from "@/lib/storage/presign";
 import { env } from "@/lib/env";
 
-// The JSON shapes of the Projects API (docs: api.md "Projects"). Pages render the same
-// shapes, so what a browser sees and what a script reads never drift apart.
+// The JSON shapes of the Projects API. Pages render the same shapes, so what a browser
+// sees and what a script reads never drift apart.
 
 /** Presigned links in responses outlive a long viewing session but not a day. */
 export const MEDIA_URL_TTL_SECONDS = 60 * 60;
@@ -19,13 +19,17 @@ export function isSettled(status: ProjectStatus): boolean {
 
 export type ProjectError = { code: string; message: string } | null;
 
-export type ProjectSummary = {
+/** Where a project stands: the part of every view of it that changes as it is processed. */
+type ProjectState = {
   id: string;
   title: string;
   status: ProjectStatus;
   stage: string | null;
   progress: number;
   error: ProjectError;
+};
+
+export type ProjectSummary = ProjectState & {
   sourceType: "upload" | "url";
   thumbnailUrl: string | null;
   durationSeconds: number | null;
@@ -44,13 +48,7 @@ export type ClipView = {
 
 export type TimelineView = { at: string; kind: TimelineKind; message: string };
 
-export type ProjectDetails = {
-  id: string;
-  title: string;
-  status: ProjectStatus;
-  stage: string | null;
-  progress: number;
-  error: ProjectError;
+export type ProjectDetails = ProjectState & {
   source: { type: "upload" | "url"; url: string | null; key: string | null; uploadCompletedAt: string | null };
   media: {
     durationSeconds: number | null;
@@ -75,6 +73,9 @@ function projectError(row: ProjectRow): ProjectError {
   };
 }
 
+function projectState(row: ProjectRow): ProjectState {
+  return { id: row.id, title: row.title, status: row.status, stage: row.stage, progress: row.progress, error: projectError(row) };
+}
 
 export function shareUrl(shareToken: string): string {
   return new URL(`/c/${encodeURIComponent(shareToken)}`, env().APP_URL).toString();
@@ -82,12 +83,7 @@ export function shareUrl(shareToken: string): string {
 
 export async function toProjectSummary(row: ProjectRow): Promise<ProjectSummary> {
   return {
-    id: row.id,
-    title: row.title,
-    status: row.status,
-    stage: row.stage,
-    progress: row.progress,
-    error: projectError(row),
+    ...projectState(row),
     sourceType: row.sourceType,
     thumbnailUrl: await presignGet({ ownerId: row.userId, key: row.thumbnailKey, expiresInSeconds: MEDIA_URL_TTL_SECONDS }),
     durationSeconds: row.durationSeconds,
@@ -109,12 +105,7 @@ export async function toProjectDetails(
     expiresInSeconds: MEDIA_URL_TTL_SECONDS,
   });
   return {
-    id: row.id,
-    title: row.title,
-    status: row.status,
-    stage: row.stage,
-    progress: row.progress,
-    error: projectError(row),
+    ...projectState(row),
     source: {
       type: row.sourceType,
       url: row.sourceUrl,
