@@ -16,7 +16,7 @@ const BASE64_PREFIX = "base64-";
  * Reads the Supabase session @supabase/ssr stored in cookies, without refreshing it (only
  * proxy.ts refreshes: a refresh here would rotate the refresh token and lose the result).
  * The encoding (`base64-` + base64url JSON, chunked) is @supabase/ssr's; its version is
- * pinned and tests/unit/auth/session-cookies.test.ts reads cookies the library wrote.
+ * pinned and tests/unit/auth/session.test.ts reads cookies the library wrote.
  */
 export async function readSupabaseSession(cookies: CookieList): Promise<StoredSupabaseSession | null> {
   const { SUPABASE_URL } = env();
