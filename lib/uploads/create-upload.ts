@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { insertUpload, insertUploadProject, type UploadMethod } from "@/lib/db/queries/uploads";
 import { formatBytes } from "@/lib/format";
 import { getUserPlan, reserveVideoSlot } from "@/lib/billing/usage";
@@ -56,6 +56,23 @@ const defaultDeps: CreateUploadDeps = {
 };
 
 /**
+ * The plan's size limit and a free slot of its monthly videos, under the user's quota lock
+ * (reserveVideoSlot): the new project row, written in the same transaction, takes the slot.
+ */
+async function checkPlanAllows(tx: Db, params: { userId: string; size: number; now: Date }): Promise<void> {
+  const { plan } = await getUserPlan(tx, params.userId, params.now);
+  if (params.size > plan.maxUploadBytes) {
+    throw new AppError(
+      "file_too_large",
+      `This file is ${formatBytes(params.size)}; the ${plan.name} plan accepts videos up to ${formatBytes(plan.maxUploadBytes)}. ` +
+        "Upgrade on the billing page or upload a shorter or smaller video.",
+      { size: params.size, limit: plan.maxUploadBytes, plan: plan.id },
+    );
+  }
+  await reserveVideoSlot(tx, params.userId, params.now);
+}
+
+/**
  * Validates an upload request and records it — project (`uploading`), upload row,
  * timeline — before any URL exists; then signs where the bytes go. Nothing the client
  * sends becomes part of the key except through safeFilename. The rows are written on the
@@ -77,24 +94,22 @@ export async function createUpload(
   const parts = method === "multipart" ? planParts(params.size, settings.UPLOAD_PART_SIZE_BYTES) : null;
   const uploadExpiresAt = new Date(now.getTime() + settings.UPLOAD_EXPIRY_HOURS * 3600_000);
 
-  // Assigned inside the transaction callback; typed so the catch below does not narrow it to null.
-  let storageUploadId = null as string | null;
+  const allowance = { userId, size: params.size, now };
+  let storageUploadId: string | null = null;
+  if (method === "multipart") {
+    // Storage is called outside any transaction, so no lock waits on it. A request the plan
+    // refuses is refused first and never reaches storage; the check runs again with the
+    // rows below (a request racing for the last slot may take it meanwhile). A multipart
+    // upload whose rows are then refused or fail is aborted below; one whose process dies
+    // before the commit is open with no row knowing it, which the reconciler's orphan sweep
+    // aborts after its grace period (lib/reconcile/clean-orphans.ts).
+    await db().begin((tx) => checkPlanAllows(tx, allowance));
+    storageUploadId = await deps.createMultipart(key, contentType);
+  }
   let projectId: string;
   try {
     projectId = await db().begin(async (tx) => {
-      const { plan } = await getUserPlan(tx, userId, now);
-      if (params.size > plan.maxUploadBytes) {
-        throw new AppError(
-          "file_too_large",
-          `This file is ${formatBytes(params.size)}; the ${plan.name} plan accepts videos up to ${formatBytes(plan.maxUploadBytes)}. ` +
-            "Upgrade on the billing page or upload a shorter or smaller video.",
-          { size: params.size, limit: plan.maxUploadBytes, plan: plan.id },
-        );
-      }
-      await reserveVideoSlot(tx, userId, now);
-      // Inside the transaction so that a refused request never leaves an open multipart
-      // upload behind; aborted below if the rows cannot be written.
-      if (method === "multipart") storageUploadId = await deps.createMultipart(key, contentType);
+      await checkPlanAllows(tx, allowance);
       const project = await insertUploadProject(tx, { userId, title: filename });
       await insertUpload(tx, {
         id: uploadId,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { plans } from "@/lib/billing/plans";
+import { createUpload, type CreateUploadDeps } from "@/lib/uploads/create-upload";
 import { createTestUser, type TestUser } from "../../support/users";
 import { MiB, ProcessEventProbe, projectRow, routes } from "./upload-client";
 
@@ -116,5 +117,52 @@ describe("POST /api/uploads", () => {
   it("answers 401 without a token", async () => {
     const response = await routes.create({ ...user, auth: { authorization: "" } }, { filename: "a.mp4", size: 1, contentType: "video/mp4" });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("createUpload and storage", () => {
+  function recordingStorage(): CreateUploadDeps & { started: string[]; aborted: [string, string][] } {
+    const started: string[] = [];
+    const aborted: [string, string][] = [];
+    return {
+      started,
+      aborted,
+      now: () => new Date(),
+      createMultipart: async (key) => {
+        started.push(key);
+        return `storage-upload-${started.length}`;
+      },
+      abortMultipart: async (key, storageUploadId) => {
+        aborted.push([key, storageUploadId]);
+      },
+    };
+  }
+
+  it("does not start a multipart upload for a request the plan refuses", async () => {
+    const user = await createTestUser("create-refused");
+    const storage = recordingStorage();
+    const refused = createUpload({ claims: user.claims, filename: "huge.mp4", size: 3 * GiB, contentType: "video/mp4" }, storage);
+    await expect(refused).rejects.toMatchObject({ code: "file_too_large" });
+    expect(storage.started).toEqual([]);
+  });
+
+  it("aborts the multipart upload it started when the plan's last slot is taken before its rows are written", async () => {
+    const user = await createTestUser("create-raced");
+    const limit = plans.free.videosPerMonth;
+    for (let i = 0; i < limit - 1; i++) {
+      expect((await routes.create(user, { filename: `v${i}.mp4`, size: 10, contentType: "video/mp4" })).status).toBe(201);
+    }
+    const storage = recordingStorage();
+    const createMultipart = storage.createMultipart;
+    storage.createMultipart = async (key, contentType) => {
+      const id = await createMultipart(key, contentType);
+      // Another request takes the last slot while storage answers this one.
+      expect((await routes.create(user, { filename: "other.mp4", size: 10, contentType: "video/mp4" })).status).toBe(201);
+      return id;
+    };
+    const raced = createUpload({ claims: user.claims, filename: "big.mp4", size: 100 * MiB, contentType: "video/mp4" }, storage);
+    await expect(raced).rejects.toMatchObject({ code: "quota_exceeded" });
+    expect(storage.aborted).toEqual([[storage.started[0], "storage-upload-1"]]);
+    expect(await projectCount(user)).toBe(limit);
   });
 });
