@@ -57,10 +57,24 @@ export async function probe(input: MediaInput, options: { demuxers: readonly str
   return JSON.parse(stdout) as ProbeOutput;
 }
 
-/** Presentation times of a video stream's keyframes, in seconds (packet flags: no decoding). */
-export async function keyframeTimes(input: MediaInput, options: { demuxers: readonly string[]; timeoutMs: number }): Promise<number[]> {
-  const times: number[] = [];
+/**
+ * One read of the packets (no decoding): the presentation times of the first video
+ * stream's keyframes, in seconds, and the container's duration as `probe` reports it.
+ */
+export async function keyframesAndDuration(
+  input: MediaInput,
+  options: { demuxers: readonly string[]; timeoutMs: number },
+): Promise<{ keyframes: number[]; durationSeconds: number | null }> {
+  const keyframes: number[] = [];
+  let durationSeconds: number | null = null;
   let pending = "";
+  // csv with section names: "packet,<pts_time>,<flags>" lines, then "format,<duration>".
+  const read = (line: string) => {
+    const [section, value, flags] = line.split(",");
+    if (!value || value === "N/A") return;
+    if (section === "packet" && flags?.startsWith("K")) keyframes.push(Number(value));
+    else if (section === "format") durationSeconds = Number(value);
+  };
   await runMediaTool({
     tool: "ffprobe",
     args: [
@@ -71,22 +85,21 @@ export async function keyframeTimes(input: MediaInput, options: { demuxers: read
       "-select_streams",
       "v:0",
       "-show_entries",
-      "packet=pts_time,flags",
+      "packet=pts_time,flags:format=duration",
       "-print_format",
-      "csv=p=0",
+      "csv=p=1",
     ],
     timeoutMs: options.timeoutMs,
     redact: secretsOf(input),
     onStdout: (chunk) => {
       const lines = (pending + chunk.toString("utf8")).split("\n");
       pending = lines.pop() ?? "";
-      for (const line of lines) {
-        const [time, flags] = line.split(",");
-        if (flags?.startsWith("K") && time && time !== "N/A") times.push(Number(time));
-      }
+      lines.forEach(read);
     },
   });
-  const [time, flags] = pending.split(",");
-  if (flags?.startsWith("K") && time && time !== "N/A") times.push(Number(time));
-  return times.filter(Number.isFinite).sort((a, b) => a - b);
+  read(pending);
+  return {
+    keyframes: keyframes.filter(Number.isFinite).sort((a, b) => a - b),
+    durationSeconds: durationSeconds !== null && Number.isFinite(durationSeconds) ? durationSeconds : null,
+  };
 }

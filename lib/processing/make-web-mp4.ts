@@ -5,14 +5,14 @@ import { env } from "@/lib/env";
 import { fractionDone } from "@/lib/media/ffmpeg-progress";
 import { loudnessSamplesOutput } from "@/lib/media/loudness";
 import { runFfmpeg } from "@/lib/media/ffmpeg";
-import { probe } from "@/lib/media/ffprobe";
-import { UPLOADED_VIDEO_DEMUXERS, WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
+import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError, OVER_MAX_PIXELS } from "@/lib/media/run-media-tool";
 import { withTempDir } from "@/lib/media/temp-dir";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { outputKeys } from "@/lib/storage/keys";
-import { analyseWebMp4, ANALYSIS_TIMEOUT_MS, type ClipAnalysis } from "./analyse-web-mp4";
-import { checkRealDuration, describeMedia, DURATION_TOLERANCE_SECONDS, type MediaInfo } from "./describe-media";
+import { deleteOwnedObjects } from "@/lib/storage/objects";
+import { analyseWebMp4, type ClipAnalysis } from "./analyse-web-mp4";
+import { checkRealDuration, DURATION_TOLERANCE_SECONDS, type MediaInfo } from "./describe-media";
 import { planWebMp4, webMp4OutputArgs, type WebMp4Plan } from "./plan-web-mp4";
 import { ProcessingError, RunNoLongerHoldsProject } from "./processing-error";
 import { completeStage, enterStage, recordingFailures, stageProgress } from "./run-state";
@@ -123,16 +123,25 @@ export async function makeWebMp4(
       } finally {
         await progress.flush();
       }
-      // The plan's limit on what the web MP4 really holds, before anything is stored.
-      const durationSeconds = await measuredDuration(output);
-      checkRealDuration(durationSeconds, { ...params, headerSeconds: params.media.durationSeconds });
+      // Stored while it is measured (each an ffmpeg-sized wait otherwise); the plan's limit
+      // on what it really holds then decides, and a refused web MP4 is deleted again
+      // before the refusal is recorded, so nothing of it stays.
       const uploadStarted = performance.now();
-      const [bytes, analysis] = await Promise.all([
+      const [stored, measured] = await Promise.allSettled([
         uploadFile(key, output, "video/mp4").then((size) => ({ size, uploadMs: performance.now() - uploadStarted })),
         analyseWebMp4(output, loudnessSamples),
       ]);
+      if (measured.status === "rejected") throw measured.reason;
+      const { durationSeconds, analysis } = measured.value;
+      try {
+        checkRealDuration(durationSeconds, { ...params, headerSeconds: params.media.durationSeconds });
+      } catch (refusal) {
+        if (stored.status === "fulfilled") await deleteOwnedObjects(claim.userId, [key], "refused web MP4");
+        throw refusal;
+      }
+      if (stored.status === "rejected") throw stored.reason;
       await keepForLaterSteps(claim, WEB_MP4_FILE, output);
-      return { ffmpegMs, bytes: bytes.size, uploadMs: bytes.uploadMs, analysis, durationSeconds };
+      return { ffmpegMs, bytes: stored.value.size, uploadMs: stored.value.uploadMs, analysis, durationSeconds };
     });
     if (Math.abs(result.durationSeconds - params.media.durationSeconds) > DURATION_TOLERANCE_SECONDS) {
       await correctDuration(db, claim, params.media, result.durationSeconds);
@@ -155,10 +164,6 @@ export async function makeWebMp4(
     );
     return webMp4;
   });
-}
-
-async function measuredDuration(file: string): Promise<number> {
-  return describeMedia(await probe({ file }, { demuxers: WEB_MP4_DEMUXERS, timeoutMs: ANALYSIS_TIMEOUT_MS })).durationSeconds;
 }
 
 /** The project shows the duration the video has, not the one its source's header claimed. */
