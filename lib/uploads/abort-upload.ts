@@ -1,7 +1,7 @@
 import { AppError, notFound } from "@/lib/api/errors";
 import type { UserClaims } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
-import { deleteUploadParts, markUploadAborted } from "@/lib/db/queries/uploads";
+import { claimUploadForAbort, deleteUploadParts, markUploadAborted, releaseUploadClaim, type UploadRow } from "@/lib/db/queries/uploads";
 import { log } from "@/lib/log";
 import { transitionProject } from "@/lib/projects/transitions";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
@@ -13,14 +13,48 @@ import { storageErrorName } from "./storage-errors";
 export type AbortUploadDeps = {
   abortMultipart: typeof abortMultipartUpload;
   deleteObject: typeof deleteObject;
+  now?: () => Date;
 };
 
 const defaultDeps: AbortUploadDeps = { abortMultipart: abortMultipartUpload, deleteObject };
 
+/** Whether the upload is over already (nothing to cancel); throws 409 for one that is being or was completed. */
+function alreadyOverOrThrow(upload: UploadRow): boolean {
+  if (upload.status === "aborted" || upload.status === "expired" || upload.status === "failed") return true;
+  if (upload.status === "completing" || upload.status === "completed") {
+    throw new AppError(
+      "conflict",
+      upload.status === "completed"
+        ? "This upload is already complete; delete the project to remove the video."
+        : "This upload is being completed and can no longer be cancelled; delete the project instead.",
+      { status: upload.status },
+    );
+  }
+  return false;
+}
+
+/**
+ * The abort claim's token, or null when the upload is over by now. A claim released
+ * between our attempt and our read (a completion that gave up) leaves it claimable again.
+ */
+async function claimForAbort(ref: { userId: string; uploadId: string }, now: () => Date): Promise<Date | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claimedAt = now();
+    if (await claimUploadForAbort(db(), { ...ref, claimedAt })) return claimedAt;
+    if (alreadyOverOrThrow(await getUploadOrThrow(db(), ref))) return null;
+  }
+  throw new AppError("conflict", "This upload is changing hands; try cancelling again in a moment.");
+}
+
 /**
  * Cancels an upload. Storage goes first: if it cannot abort, nothing here changes (the
- * manifest stays, the call answers 502 and can be retried). The row is locked meanwhile,
- * so a completion claim cannot slip in between the storage abort and the status change.
+ * manifest stays, the call answers 502 and can be retried). Meanwhile the upload is held
+ * by the claim a completion makes (`completing`), taken before storage is called and
+ * without a transaction held open across it, so no completion can slip in between the
+ * storage abort and the status change; a failed abort gives the claim back. A process that
+ * dies while holding it leaves a stale claim, which completion takes over after its lease
+ * (the reconciler does): it finds the parts gone and fails the upload visibly, or, when
+ * storage was not reached, completes or expires it as any upload.
  * Cancelling an upload that is already over (aborted, expired, failed) does nothing.
  * The server's connection writes it, every query filtered by the signed-in owner.
  */
@@ -29,33 +63,29 @@ export async function abortUpload(
   deps: AbortUploadDeps = defaultDeps,
 ): Promise<void> {
   const userId = params.claims.sub;
+  const upload = await getUploadOrThrow(db(), { userId, uploadId: params.uploadId });
+  if (alreadyOverOrThrow(upload)) return;
+  // The key comes from a row: storage is touched only for a key the server made for this person.
+  if (!(await isOwnedKey(userId, upload.key, "upload abort"))) throw notFound("That upload");
+
+  const ref = { userId, uploadId: upload.id };
+  const claimedAt = await claimForAbort(ref, deps.now ?? (() => new Date()));
+  if (!claimedAt) return;
+  try {
+    if (upload.method === "multipart") await deps.abortMultipart(upload.key, upload.storageUploadId!);
+    // A single PUT may already have landed: remove it so nothing is left behind.
+    else await deps.deleteObject(upload.key);
+  } catch (error) {
+    // Storage no longer knowing the multipart upload means there is nothing left to abort.
+    if (storageErrorName(error) !== "NoSuchUpload") {
+      log.warn("upload_abort_storage_failed", { uploadId: upload.id, error });
+      await releaseUploadClaim(db(), { ...ref, claimedAt });
+      throw new AppError("storage_error", "Storage did not confirm the cancellation. Nothing was changed; try again.");
+    }
+  }
   await db().begin(async (tx) => {
-    const upload = await getUploadOrThrow(tx, { userId, uploadId: params.uploadId, lock: "update" });
-    if (upload.status === "aborted" || upload.status === "expired" || upload.status === "failed") return;
-    if (upload.status === "completing" || upload.status === "completed") {
-      throw new AppError(
-        "conflict",
-        upload.status === "completed"
-          ? "This upload is already complete; delete the project to remove the video."
-          : "This upload is being completed and can no longer be cancelled; delete the project instead.",
-        { status: upload.status },
-      );
-    }
-    // The key comes from a row: storage is touched only for a key the server made for this person.
-    if (!(await isOwnedKey(userId, upload.key, "upload abort"))) throw notFound("That upload");
-    try {
-      if (upload.method === "multipart") await deps.abortMultipart(upload.key, upload.storageUploadId!);
-      // A single PUT may already have landed: remove it so nothing is left behind.
-      else await deps.deleteObject(upload.key);
-    } catch (error) {
-      // Storage no longer knowing the multipart upload means there is nothing left to abort.
-      if (storageErrorName(error) !== "NoSuchUpload") {
-        log.warn("upload_abort_storage_failed", { uploadId: upload.id, error });
-        throw new AppError("storage_error", "Storage did not confirm the cancellation. Nothing was changed; try again.");
-      }
-    }
-    await markUploadAborted(tx, { userId, uploadId: upload.id });
-    await deleteUploadParts(tx, { userId, uploadId: upload.id });
+    if (!(await markUploadAborted(tx, { ...ref, claimedAt }))) return;
+    await deleteUploadParts(tx, ref);
     await transitionProject(tx, {
       projectId: upload.projectId,
       userId,

@@ -160,10 +160,31 @@ export async function markUploadExpired(db: Db, params: { userId: string; upload
   return rows.length === 1;
 }
 
-export async function markUploadAborted(db: Db, params: { userId: string; uploadId: string }): Promise<boolean> {
+/**
+ * Claims an `uploading` upload for cancelling, with the same claim a completion makes
+ * (`completing`, `claimedAt` its token), so no completion can claim it while storage
+ * aborts it. Unlike a completion, it never takes over another claim.
+ */
+export async function claimUploadForAbort(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date },
+): Promise<boolean> {
+  const rows = await db`
+    update uploads set status = 'completing', claimed_at = ${params.claimedAt}
+    where id = ${params.uploadId} and user_id = ${params.userId} and status = 'uploading'
+    returning id`;
+  return rows.length === 1;
+}
+
+/** The abort claim's end: `completing` (claimed at `claimedAt`) → `aborted`. */
+export async function markUploadAborted(
+  db: Db,
+  params: { userId: string; uploadId: string; claimedAt: Date },
+): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'aborted'
-    where id = ${params.uploadId} and user_id = ${params.userId} and status = 'uploading'
+    where id = ${params.uploadId} and user_id = ${params.userId}
+      and status = 'completing' and claimed_at = ${params.claimedAt}
     returning id`;
   return rows.length === 1;
 }

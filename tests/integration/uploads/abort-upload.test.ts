@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError, toErrorResponse } from "@/lib/api/errors";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
-import { headObject } from "@/lib/storage/objects";
+import { deleteObject, headObject } from "@/lib/storage/objects";
 import { abortUpload } from "@/lib/uploads/abort-upload";
+import { completeUpload } from "@/lib/uploads/complete-upload";
 import { db } from "@/lib/db/client";
 import { createTestUser, type TestUser } from "../../support/users";
 import {
@@ -87,6 +88,26 @@ describe("aborting an upload", () => {
 
     expect((await routes.abort(user, upload.uploadId)).status).toBe(204);
     expect((await uploadRow(upload.uploadId)).status).toBe("aborted");
+  });
+
+  it("keeps a completion out while storage aborts, with no transaction open across the storage call", async () => {
+    const upload = await startMultipart();
+    let completionDuringAbort: unknown;
+    await abortUpload(
+      { claims: user.claims, uploadId: upload.uploadId },
+      {
+        abortMultipart: async (key, storageUploadId) => {
+          // With a row lock held across this call, the completion would wait on it forever.
+          completionDuringAbort = await completeUpload({ userId: user.id, uploadId: upload.uploadId });
+          await abortMultipartUpload(key, storageUploadId);
+        },
+        deleteObject,
+      },
+    );
+    expect(completionDuringAbort).toEqual({ projectId: upload.projectId, status: "alreadyProcessing" });
+    expect((await uploadRow(upload.uploadId)).status).toBe("aborted");
+    expect((await projectRow(upload.projectId)).status).toBe("canceled");
+    await expect(abortMultipartUpload(upload.key, upload.storageUploadId)).rejects.toMatchObject({ name: "NoSuchUpload" });
   });
 
   it("removes the object a single PUT already stored", async () => {
