@@ -4,8 +4,10 @@ import { camelRow } from "@/lib/db/camel-rows";
 import type { WebhookEndpointView } from "@/lib/webhooks/views";
 
 // Queries on webhook_endpoints. Each takes the owner and filters by it, so they are safe
-// on the server's connection and under a user's row-level security alike. None of them
-// returns the secret: only the delivery side reads it (webhook-deliveries.ts).
+// on the server's connection and under a user's row-level security alike — except
+// disableEndpoint, which the delivery side calls for the endpoint of the delivery it
+// holds. None of them returns the secret: only the delivery side reads it
+// (webhook-deliveries.ts).
 
 type EndpointRow = Omit<WebhookEndpointView, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date };
 
