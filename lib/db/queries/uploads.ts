@@ -113,7 +113,7 @@ export async function claimUploadForCompletion(
   return firstCamelRow<UploadRow>(rows);
 }
 
-/** The upload, while the completion claim made at `claimedAt` still holds it. */
+/** The upload, while the claim made at `claimedAt` (a completion's or a cancellation's) still holds it. */
 const claimStillHeld = (db: Db, params: { userId: string; uploadId: string; claimedAt: Date }) => db`
   id = ${params.uploadId} and user_id = ${params.userId} and status = 'completing' and claimed_at = ${params.claimedAt}`;
 
@@ -183,8 +183,7 @@ export async function markUploadAborted(
 ): Promise<boolean> {
   const rows = await db`
     update uploads set status = 'aborted'
-    where id = ${params.uploadId} and user_id = ${params.userId}
-      and status = 'completing' and claimed_at = ${params.claimedAt}
+    where ${claimStillHeld(db, params)}
     returning id`;
   return rows.length === 1;
 }
