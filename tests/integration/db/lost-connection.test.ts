@@ -20,16 +20,16 @@ describe("a connection whose backend is terminated mid-query", () => {
       () => null,
       (error: unknown) => error,
     );
-    const [{ pid }] = await waitForBackend();
+    const pid = await waitForBackend();
     await db()`select pg_terminate_backend(${pid})`;
     return outcome;
   }
 
-  async function waitForBackend(): Promise<{ pid: number }[]> {
+  async function waitForBackend(): Promise<number> {
     for (let i = 0; i < 200; i++) {
       const rows = await db()<{ pid: number }[]>`
         select pid from pg_stat_activity where query like '%lost-connection-probe%' and state = 'active' and pid <> pg_backend_pid()`;
-      if (rows.length > 0) return rows;
+      if (rows[0]) return rows[0].pid;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error("the probe query never showed up in pg_stat_activity");
