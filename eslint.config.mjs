@@ -3,7 +3,7 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
 const processEnvMessage =
-  "Read settings through lib/env.ts (env() / jobsEnv() / processEnvironment()), the one place that reads process.env.";
+  "Read settings through lib/env.ts (env(); envSource() to build a child process's environment), the one place that reads process.env.";
 
 export default defineConfig([
   ...nextVitals,

@@ -8,7 +8,7 @@ export async function register(): Promise<void> {
       import("./lib/start/on-server-start"),
     ]);
     // lib/ does not import inngest/ (inngest/ imports lib/): the list is handed over here.
-    registerJobFunctions(async () => (await import("./inngest")).functions);
+    registerJobFunctions(async () => (await import("./inngest")).jobFunctions());
     await onServerStart();
   }
 }

@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { processEnvironment } from "./lib/env";
+import { buildEnv } from "./lib/env";
 import { apiContentSecurityPolicy, staticSecurityHeaders } from "./lib/security/headers";
 
 const nextConfig: NextConfig = {
@@ -14,7 +14,7 @@ const nextConfig: NextConfig = {
   // running process's settings. Browsers ignore HSTS that arrives over http.
   async headers() {
     return [
-      { source: "/:path*", headers: staticSecurityHeaders(processEnvironment().APP_URL || "http://localhost:3000") },
+      { source: "/:path*", headers: staticSecurityHeaders(buildEnv().APP_URL) },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiContentSecurityPolicy }] },
     ];
   },

@@ -1,8 +1,10 @@
+import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
-// The one place that reads process.env. Parsed on first use (not at import) so that
-// `next build` can analyse route modules without a database; the dev runner and the
-// test harness call `env()` at start so a missing setting fails there, by name.
+// The one place that reads process.env. The settings are parsed once, on first use (never
+// when a module is imported, so `next build` loads every route without a database or keys),
+// and kept for the life of the process; the server parses them as it starts
+// (lib/start/on-server-start.ts), so a missing or unsafe setting stops the start, named.
 
 const bool = z
   .enum(["true", "false", "1", "0", ""])
@@ -36,95 +38,93 @@ const rateLimit = (fallback: string) =>
     }),
   );
 
-// process-video's concurrency and retries are part of its definition, read when the
-// module loads; processingJobEnv() parses just these so `next build` needs nothing else.
-const processingJobFields = {
+const server = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
+  DATABASE_POOL_SIZE: int(10),
+
+  AUTH_MODE: optionalChoice(["supabase", "local"]),
+  SUPABASE_URL: optionalString.pipe(z.url().optional()),
+  SUPABASE_ANON_KEY: optionalString,
+  SUPABASE_JWT_SECRET: optionalString,
+  SUPABASE_JWKS_URL: optionalString.pipe(z.url().optional()),
+
+  R2_ENDPOINT: z.url({ error: "R2_ENDPOINT is required (S3 API endpoint of the bucket)" }),
+  R2_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
+  R2_REGION: z.string().default("auto"),
+  R2_ACCESS_KEY_ID: z.string().min(1, "R2_ACCESS_KEY_ID is required"),
+  R2_SECRET_ACCESS_KEY: z.string().min(1, "R2_SECRET_ACCESS_KEY is required"),
+  R2_BUCKET: z.string().min(3, "R2_BUCKET is required"),
+  R2_FORCE_PATH_STYLE: bool,
+
+  INNGEST_MODE: optionalChoice(["cloud", "dev", "embedded"]),
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV_SERVER_URL: z.url().default("http://127.0.0.1:8288"),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_PRICE_PRO: optionalString,
+  STRIPE_API_HOST: optionalString,
+  STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+
+  UPLOAD_SINGLE_PUT_MAX_BYTES: int(64 * MiB),
+  UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
+  UPLOAD_URL_TTL_SECONDS: int(15 * 60),
+  UPLOAD_EXPIRY_HOURS: int(24),
+  BENCH_ROUTES: bool,
+
+  // How many process-video and import-url runs at once (in all, and per person), and
+  // process-video's retries: part of the functions' definitions (inngest/functions/).
   PROCESSING_CONCURRENCY: int(4),
   PROCESSING_CONCURRENCY_PER_USER: int(2),
   PROCESSING_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  FFMPEG_PATH: optionalString,
+  FFPROBE_PATH: optionalString,
+  FFMPEG_PRESET: z
+    .enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"])
+    .default("veryfast"),
+  FFMPEG_TIMEOUT_SECONDS: int(30 * 60),
+  // Bounds on one ffmpeg/ffprobe run over untrusted media (see lib/media/run-media-tool.ts).
+  FFMPEG_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  FFMPEG_MEMORY_LIMIT_MB: z.coerce.number().int().min(64).default(1024),
+  MEDIA_MAX_PIXELS: int(4096 * 2304),
+  OUTPUT_MAX_BYTES: int(20 * 1024 * MiB),
+  CLIP_COUNT: z.coerce.number().int().min(0).max(10).default(3),
+  DELETE_ORIGINAL_AFTER_PROCESSING: bool,
+  MEDIA_TEMP_DIR: optionalString,
+
+  IMPORT_ALLOWED_HOSTS: optionalString,
+  IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
+  IMPORT_TOTAL_TIMEOUT_SECONDS: int(60 * 60),
+  // A link that stops sending bytes for this long is given up (a trickle of nothing
+  // would otherwise hold an import slot until the total time limit).
+  IMPORT_STALL_SECONDS: int(60),
+
+  WEBHOOK_ALLOWED_HOSTS: optionalString,
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+
+  RECONCILE_CRON: z.string().default("*/5 * * * *"),
+  RECONCILE_STALL_MINUTES: int(30),
+  RECONCILE_ORPHAN_GRACE_HOURS: int(24),
+
+  RATE_LIMIT_SIGN_IN: rateLimit("10/1m"),
+  RATE_LIMIT_UPLOADS: rateLimit("60/1h"),
+  RATE_LIMIT_IMPORTS: rateLimit("30/1h"),
+  RATE_LIMIT_WEBHOOK_ENDPOINTS: rateLimit("20/1h"),
+  RATE_LIMIT_RETRIES: rateLimit("30/1h"),
+  SSE_STREAMS_PER_USER: int(8),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 };
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    APP_URL: z.url().default("http://localhost:3000"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-
-    DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
-    DATABASE_POOL_SIZE: int(10),
-
-    AUTH_MODE: optionalChoice(["supabase", "local"]),
-    SUPABASE_URL: optionalString.pipe(z.url().optional()),
-    SUPABASE_ANON_KEY: optionalString,
-    SUPABASE_JWT_SECRET: optionalString,
-    SUPABASE_JWKS_URL: optionalString.pipe(z.url().optional()),
-
-    R2_ENDPOINT: z.url({ error: "R2_ENDPOINT is required (S3 API endpoint of the bucket)" }),
-    R2_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
-    R2_REGION: z.string().default("auto"),
-    R2_ACCESS_KEY_ID: z.string().min(1, "R2_ACCESS_KEY_ID is required"),
-    R2_SECRET_ACCESS_KEY: z.string().min(1, "R2_SECRET_ACCESS_KEY is required"),
-    R2_BUCKET: z.string().min(3, "R2_BUCKET is required"),
-    R2_FORCE_PATH_STYLE: bool,
-
-    INNGEST_MODE: optionalChoice(["cloud", "dev", "embedded"]),
-    INNGEST_EVENT_KEY: optionalString,
-    INNGEST_SIGNING_KEY: optionalString,
-    INNGEST_DEV_SERVER_URL: z.url().default("http://127.0.0.1:8288"),
-
-    STRIPE_SECRET_KEY: optionalString,
-    STRIPE_WEBHOOK_SECRET: optionalString,
-    STRIPE_PRICE_PRO: optionalString,
-    STRIPE_API_HOST: optionalString,
-    STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
-    STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
-
-    UPLOAD_SINGLE_PUT_MAX_BYTES: int(64 * MiB),
-    UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
-    UPLOAD_URL_TTL_SECONDS: int(15 * 60),
-    UPLOAD_EXPIRY_HOURS: int(24),
-    BENCH_ROUTES: bool,
-
-    ...processingJobFields,
-    FFMPEG_PATH: optionalString,
-    FFPROBE_PATH: optionalString,
-    FFMPEG_PRESET: z
-      .enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"])
-      .default("veryfast"),
-    FFMPEG_TIMEOUT_SECONDS: int(30 * 60),
-    // Bounds on one ffmpeg/ffprobe run over untrusted media (see lib/media/run-media-tool.ts).
-    FFMPEG_THREADS: z.coerce.number().int().min(1).max(64).default(2),
-    FFMPEG_MEMORY_LIMIT_MB: z.coerce.number().int().min(64).default(1024),
-    MEDIA_MAX_PIXELS: int(4096 * 2304),
-    OUTPUT_MAX_BYTES: int(20 * 1024 * MiB),
-    CLIP_COUNT: z.coerce.number().int().min(0).max(10).default(3),
-    DELETE_ORIGINAL_AFTER_PROCESSING: bool,
-    MEDIA_TEMP_DIR: optionalString,
-
-    IMPORT_ALLOWED_HOSTS: optionalString,
-    IMPORT_CONNECT_TIMEOUT_SECONDS: int(10),
-    IMPORT_TOTAL_TIMEOUT_SECONDS: int(60 * 60),
-    // A link that stops sending bytes for this long is given up (a trickle of nothing
-    // would otherwise hold an import slot until the total time limit).
-    IMPORT_STALL_SECONDS: int(60),
-
-    WEBHOOK_ALLOWED_HOSTS: optionalString,
-    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
-    WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
-
-    RECONCILE_CRON: z.string().default("*/5 * * * *"),
-    RECONCILE_STALL_MINUTES: int(30),
-    RECONCILE_ORPHAN_GRACE_HOURS: int(24),
-
-    RATE_LIMIT_SIGN_IN: rateLimit("10/1m"),
-    RATE_LIMIT_UPLOADS: rateLimit("60/1h"),
-    RATE_LIMIT_IMPORTS: rateLimit("30/1h"),
-    RATE_LIMIT_WEBHOOK_ENDPOINTS: rateLimit("20/1h"),
-    RATE_LIMIT_RETRIES: rateLimit("30/1h"),
-    SSE_STREAMS_PER_USER: int(8),
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  })
-  .superRefine((v, ctx) => {
+// Beyond each setting on its own: combinations that are unsafe or incomplete.
+function settingsSchema(shape: typeof server) {
+  return z.object(shape).superRefine((v, ctx) => {
     for (const { setting, message } of unsafeModeIssues(v)) ctx.addIssue({ code: "custom", path: [setting], message });
     if (v.STRIPE_SECRET_KEY) {
       for (const name of ["STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_PRO"] as const) {
@@ -138,6 +138,7 @@ const schema = z
       }
     }
   });
+}
 
 type ModeSettings = {
   NODE_ENV?: string;
@@ -222,7 +223,7 @@ export function unsafeModeIssues(v: ModeSettings): { setting: string; message: s
   return issues;
 }
 
-export type Env = z.infer<typeof schema> & {
+export type Env = z.infer<ReturnType<typeof settingsSchema>> & {
   authMode: "supabase" | "local";
   inngestMode: "cloud" | "dev" | "embedded";
   billingEnabled: boolean;
@@ -235,17 +236,28 @@ export class EnvError extends Error {
   }
 }
 
+function throwEnvError(issues: readonly { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] }[]): never {
+  throw new EnvError(
+    issues.map((issue) => {
+      const name = (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment)).join(".");
+      return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Only the settings in the schema are read from `source`. */
+function pick<K extends string>(names: readonly K[], source: Record<string, string | undefined>): Record<K, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, source[name]])) as Record<K, string | undefined>;
+}
+
+/** Parses and checks settings from `source`; throws EnvError naming each bad or missing one. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    throw new EnvError(
-      result.error.issues.map((issue) => {
-        const name = issue.path.join(".");
-        return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
-      }),
-    );
-  }
-  const v = result.data;
+  const v = createEnv({
+    server,
+    runtimeEnv: pick(Object.keys(server) as (keyof typeof server)[], source),
+    createFinalSchema: settingsSchema,
+    onValidationError: throwEnvError,
+  });
   return {
     ...v,
     // unsafeModeIssues refused the parse when no auth mode could be derived.
@@ -255,67 +267,48 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   };
 }
 
-let cached: Env | undefined;
-
-export type JobsEnv = {
-  inngestMode: Env["inngestMode"];
-  eventKey?: string;
-  signingKey?: string;
-  devServerUrl: string;
-  /** Set by Next.js in the server process: "nodejs" or "edge". */
-  nextRuntime?: string;
+// Settings a test or a command sets for this process (setEnvForProcess), laid over
+// process.env without changing it, and the parsed settings. Kept on globalThis: Next.js
+// bundles instrumentation.ts and the routes separately, each with its own copy of this
+// module, and tests reload modules (vi.resetModules); one process parses once.
+const globalForEnv = globalThis as unknown as {
+  clipcrafterEnvOverrides?: Record<string, string | undefined>;
+  clipcrafterEnv?: Env;
 };
 
 /**
- * The settings the Inngest client needs when its module loads. Never throws, so `next
- * build` can load the serve route without a full configuration.
+ * The variables the settings are parsed from: process.env with this process's overrides,
+ * as a copy. For a child process's environment (pass it explicitly), and for what runs
+ * before the settings are complete (the local stack's set-up, the media tools check).
  */
-export function jobsEnv(): JobsEnv {
-  const source = process.env;
-  const mode = source.INNGEST_MODE;
-  return {
-    inngestMode: deriveInngestMode({
-      NODE_ENV: source.NODE_ENV,
-      INNGEST_MODE: mode === "cloud" || mode === "dev" || mode === "embedded" ? mode : undefined,
-      INNGEST_EVENT_KEY: source.INNGEST_EVENT_KEY || undefined,
-    }),
-    eventKey: source.INNGEST_EVENT_KEY || undefined,
-    signingKey: source.INNGEST_SIGNING_KEY || undefined,
-    devServerUrl: source.INNGEST_DEV_SERVER_URL || "http://127.0.0.1:8288",
-    nextRuntime: source.NEXT_RUNTIME,
-  };
+export function envSource(): Record<string, string> {
+  const source: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...globalForEnv.clipcrafterEnvOverrides })) {
+    if (value !== undefined) source[name] = value;
+  }
+  return source;
 }
 
-export type ProcessingJobEnv = { concurrency: number; concurrencyPerUser: number; retries: number };
-
-/** The reconciler's schedule, needed when its function module loads (never throws). */
-export function reconcileJobEnv(): { cron: string } {
-  return { cron: process.env.RECONCILE_CRON || "*/5 * * * *" };
-}
-
-/** process-video's concurrency limits and retries; throws only when one of them is invalid. */
-export function processingJobEnv(): ProcessingJobEnv {
-  const result = z.object(processingJobFields).safeParse(process.env);
-  if (!result.success) throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
-  return {
-    concurrency: result.data.PROCESSING_CONCURRENCY,
-    concurrencyPerUser: result.data.PROCESSING_CONCURRENCY_PER_USER,
-    retries: result.data.PROCESSING_RETRIES,
-  };
-}
-
+/** This process's settings, parsed on first use; throws EnvError naming each bad or missing one. */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
+  globalForEnv.clipcrafterEnv ??= parseEnv(envSource());
+  return globalForEnv.clipcrafterEnv;
 }
 
-/** For the dev runner and tests: settings they compute before the app starts. */
-export function setEnvForProcess(values: Record<string, string>): void {
-  Object.assign(process.env, values);
-  cached = undefined;
+/**
+ * For tests and commands: settings for this process, over process.env (which stays as it
+ * is, so a child process gets only what it is given). `undefined` unsets one.
+ */
+export function setEnvForProcess(values: Record<string, string | undefined>): void {
+  globalForEnv.clipcrafterEnvOverrides = { ...globalForEnv.clipcrafterEnvOverrides, ...values };
+  globalForEnv.clipcrafterEnv = undefined;
 }
 
-/** The raw environment, for launching child processes (the dev runner, test tiers). */
-export function processEnvironment(): Record<string, string | undefined> {
-  return process.env;
+/**
+ * What next.config.ts reads while Next.js loads its configuration, `next build` included:
+ * only these, so a build needs no database, storage or keys (the server checks the rest
+ * when it starts).
+ */
+export function buildEnv(): { APP_URL: string } {
+  return createEnv({ server: { APP_URL: server.APP_URL }, runtimeEnv: pick(["APP_URL"], envSource()), onValidationError: throwEnvError });
 }

@@ -1,4 +1,4 @@
-import { inngest } from "@/lib/jobs/client";
+import { inngestClient } from "@/lib/jobs/client";
 import { webhookDeliveryRequested } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/webhooks/attempt-delivery";
@@ -9,26 +9,28 @@ import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/retry-schedule";
 // schedule gives (5 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h by default), up to eight
 // attempts. Each attempt is a step, so a crash resumes at the attempt it was on; the
 // run's own retries cover failures of the database, not of the receiver.
-export const sendWebhook = inngest.createFunction(
-  {
-    id: "send-webhook",
-    name: "Send a webhook to one endpoint, retrying with backoff",
-    triggers: [webhookDeliveryRequested],
-    retries: 3,
-    concurrency: [{ key: "event.data.deliveryId", limit: 1 }],
-    onFailure: async ({ event, error }) => {
-      await failDelivery(db(), {
-        deliveryId: event.data.event.data.deliveryId,
-        reason: `Not sent: delivery stopped on an internal error (${error.message.slice(0, 200)}).`,
-      });
+export function sendWebhookFunction() {
+  return inngestClient().createFunction(
+    {
+      id: "send-webhook",
+      name: "Send a webhook to one endpoint, retrying with backoff",
+      triggers: [webhookDeliveryRequested],
+      retries: 3,
+      concurrency: [{ key: "event.data.deliveryId", limit: 1 }],
+      onFailure: async ({ event, error }) => {
+        await failDelivery(db(), {
+          deliveryId: event.data.event.data.deliveryId,
+          reason: `Not sent: delivery stopped on an internal error (${error.message.slice(0, 200)}).`,
+        });
+      },
     },
-  },
-  async ({ event, step }) => {
-    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
-      const outcome = await step.run(`attempt-${attempt}`, () => attemptDelivery(db(), { deliveryId: event.data.deliveryId, attempt }));
-      if (outcome.done) return outcome;
-      await step.sleepUntil(`wait-for-attempt-${attempt + 1}`, outcome.nextAttemptAt);
-    }
-    return { done: true, result: "gave_up", attempts: MAX_DELIVERY_ATTEMPTS };
-  },
-);
+    async ({ event, step }) => {
+      for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+        const outcome = await step.run(`attempt-${attempt}`, () => attemptDelivery(db(), { deliveryId: event.data.deliveryId, attempt }));
+        if (outcome.done) return outcome;
+        await step.sleepUntil(`wait-for-attempt-${attempt + 1}`, outcome.nextAttemptAt);
+      }
+      return { done: true, result: "gave_up", attempts: MAX_DELIVERY_ATTEMPTS };
+    },
+  );
+}

@@ -1,6 +1,6 @@
 // `npm run reconcile`: one reconcile pass now, against the configured deployment (or the
 // local stack `npm run dev` runs), printing what it found and fixed as JSON.
-import { jobsEnv, setEnvForProcess } from "@/lib/env";
+import { env, setEnvForProcess } from "@/lib/env";
 import { registerJobFunctions } from "@/lib/jobs/job-functions";
 import { embeddedRunner } from "@/lib/jobs/send-event";
 import { closeDb } from "@/lib/db/client";
@@ -9,7 +9,7 @@ import { runReconcile } from "@/lib/reconcile/run-reconcile";
 
 // In embedded mode a resent event runs in this process. A command is the start-up of its
 // own process, so, as instrumentation.ts does for the server, it hands inngest/'s list over.
-registerJobFunctions(async () => (await import("@/inngest")).functions);
+registerJobFunctions(async () => (await import("@/inngest")).jobFunctions());
 
 const settings = readSettings();
 setEnvForProcess(
@@ -21,7 +21,7 @@ try {
   const counts = await runReconcile();
   console.log(JSON.stringify(counts, null, 2));
   // In embedded mode a resent event runs here; let those runs finish before exiting.
-  if (jobsEnv().inngestMode === "embedded") await (await embeddedRunner()).idle();
+  if (env().inngestMode === "embedded") await (await embeddedRunner()).idle();
 } catch (error) {
   console.error(`reconcile failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

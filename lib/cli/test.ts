@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 
 const tiers = ["unit", "integration", "browser", "faults"];
 const requested = process.argv.slice(2);
@@ -31,7 +31,7 @@ const started = Date.now();
 const run = spawnSync(
   path.join(process.cwd(), "node_modules/.bin/vitest"),
   ["run", ...selected.flatMap((t) => ["--project", t]), "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`],
-  { stdio: "inherit", env: { ...(processEnvironment() as NodeJS.ProcessEnv), TMPDIR: scratch } },
+  { stdio: "inherit", env: { ...(envSource() as NodeJS.ProcessEnv), TMPDIR: scratch } },
 );
 rmSync(scratch, { recursive: true, force: true });
 

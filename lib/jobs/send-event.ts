@@ -1,8 +1,8 @@
 import type { AppEvent } from "@/lib/jobs/events";
-import { inngest } from "@/lib/jobs/client";
+import { inngestClient } from "@/lib/jobs/client";
 import { EmbeddedRunner } from "./embedded-runner";
 import { loadJobFunctions } from "./job-functions";
-import { jobsEnv } from "@/lib/env";
+import { env } from "@/lib/env";
 
 const globalForJobs = globalThis as unknown as { clipcrafterEmbeddedRunner?: EmbeddedRunner };
 
@@ -31,12 +31,12 @@ const MAX_EVENTS_PER_REQUEST = 100;
  */
 export async function sendEvents(events: (AppEvent & { id: string })[]): Promise<void> {
   if (events.length === 0) return;
-  if (jobsEnv().inngestMode === "embedded") {
+  if (env().inngestMode === "embedded") {
     (await embeddedRunner()).send(events);
     return;
   }
   for (let i = 0; i < events.length; i += MAX_EVENTS_PER_REQUEST) {
-    await inngest.send(events.slice(i, i + MAX_EVENTS_PER_REQUEST));
+    await inngestClient().send(events.slice(i, i + MAX_EVENTS_PER_REQUEST));
   }
 }
 
@@ -50,5 +50,5 @@ export async function sendEvent(event: AppEvent & { id: string }): Promise<void>
  * embedded mode, and in a process that runs no jobs, e.g. `npm run reconcile`).
  */
 export function embeddedRunHeld(eventName: AppEvent["name"], data: Record<string, unknown>): boolean {
-  return jobsEnv().inngestMode === "embedded" && (globalForJobs.clipcrafterEmbeddedRunner?.holdsRun(eventName, data) ?? false);
+  return env().inngestMode === "embedded" && (globalForJobs.clipcrafterEmbeddedRunner?.holdsRun(eventName, data) ?? false);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv as parseDotenv } from "node:util";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 
 export const localStackDefaults = {
   appPort: 3000,
@@ -28,7 +28,7 @@ export function readSettings(): Record<string, string | undefined> {
     const file = path.join(process.cwd(), name);
     if (existsSync(file)) Object.assign(fromFiles, parseDotenv(readFileSync(file, "utf8")));
   }
-  return { ...fromFiles, ...processEnvironment() };
+  return { ...fromFiles, ...envSource() };
 }
 
 /** What `npm run dev` fills in for the local stack, for commands run beside it (doctor, reconcile). */

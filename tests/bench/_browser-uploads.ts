@@ -4,14 +4,14 @@
 // Times come from the page's own Resource Timing entries, so neither includes the
 // benchmark's round trips to the browser.
 import { chromium, type Browser, type Page } from "playwright-core";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { chromiumFlags } from "@/tests/support/browser-flags";
 
 export type BrowserSession = { browser: Browser; page: Page; close: () => Promise<void> };
 
 export async function openUploadPage(appUrl: string): Promise<BrowserSession> {
   const browser = await chromium.launch({
-    executablePath: processEnvironment().CHROMIUM_PATH || "/usr/bin/chromium",
+    executablePath: envSource().CHROMIUM_PATH || "/usr/bin/chromium",
     headless: true,
     args: chromiumFlags,
   });

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { startServices } from "@/tests/support/local-services";
 
 export type ServicesProcess = { env: Record<string, string>; stop: () => Promise<void> };
@@ -20,7 +20,7 @@ export async function startServicesProcess(options: { dataDir?: string; appOrigi
   // by stopping Postgres and exiting at once, before the data folders could be removed.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SELF, "--serve", `--app-origin=${options.appOrigin ?? "http://localhost:3000"}`], {
     stdio: ["pipe", "pipe", "inherit"],
-    env: { ...(processEnvironment() as NodeJS.ProcessEnv), ...(options.dataDir ? { TMPDIR: options.dataDir } : {}) },
+    env: { ...(envSource() as NodeJS.ProcessEnv), ...(options.dataDir ? { TMPDIR: options.dataDir } : {}) },
   });
   const lines = readline.createInterface({ input: child.stdout! });
   const env = await new Promise<Record<string, string>>((resolve, reject) => {

@@ -80,7 +80,7 @@ export async function run(args: string[]): Promise<void> {
     const user = await createTestUser("bench");
     const viaCompletion = existsSync(path.join(process.cwd(), COMPLETE_ROUTE));
     // A running server has its job runner and route modules loaded: load them before timing.
-    (await import("@/lib/jobs/job-functions")).registerJobFunctions(async () => (await import("@/inngest")).functions);
+    (await import("@/lib/jobs/job-functions")).registerJobFunctions(async () => (await import("@/inngest")).jobFunctions());
     await (await import("@/lib/jobs/send-event")).embeddedRunner();
     if (viaCompletion) await Promise.all([import("@/app/api/uploads/route"), import("@/app/api/uploads/[uploadId]/complete/route")]);
 

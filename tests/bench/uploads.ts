@@ -23,7 +23,7 @@ import { startServicesProcess } from "./_services";
 import type { CreatedUpload } from "@/lib/api-client/uploads";
 import { cpuSeconds, idleCpuRate, measureProcess, processTree, settle, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { envSource, setEnvForProcess } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
 import { deleteObject, headObject, putObject } from "@/lib/storage/objects";
@@ -334,7 +334,7 @@ export async function run(args: string[]): Promise<void> {
   const sink = await startEventSink();
   setEnvForProcess(services.env);
   const appEnv: Record<string, string | undefined> = {
-    ...processEnvironment(),
+    ...envSource(),
     ...services.env,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",

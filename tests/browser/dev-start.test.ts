@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 
 // `npm run dev` as a newcomer runs it, on free ports with a throwaway data folder: what it
@@ -61,7 +61,7 @@ describe("npm run dev on a machine with the project installed", () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), "clipcrafter-dev-start-"));
     chmodSync(dataDir, 0o755); // embedded Postgres runs as its own user when we are root
     ports = { app: await freePort(), postgres: await freePort(), storage: await freePort() };
-    const inherited = processEnvironment();
+    const inherited = envSource();
     // A shell's environment, not the test runner's: no NODE_ENV=test, no service settings.
     const env = {
       PATH: inherited.PATH,

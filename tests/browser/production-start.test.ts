@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 
 // The built app (the one this tier runs) started as an operator would start it in
@@ -14,7 +14,7 @@ const nextBin = path.join(process.cwd(), "node_modules/.bin/next");
 async function startProduction(overrides: Record<string, string | undefined>) {
   const port = await freePort();
   const env: Record<string, string | undefined> = {
-    ...processEnvironment(),
+    ...envSource(),
     ...inject("browserServiceEnv"),
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -11,7 +11,7 @@ import { startFakeSupabaseAuth, type FakeSupabaseAuth } from "../support/fake-su
 import { createSql } from "@/lib/db/client";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp, type NextApp } from "@/lib/local-stack/next-app";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 
 const MiB = 1024 * 1024;
 const ACCESS_TOKEN_SECONDS = 60;
@@ -83,7 +83,7 @@ describe("a Supabase session in the browser, with 60-second access tokens", () =
       port,
       output: "inherit",
       env: {
-        ...processEnvironment(),
+        ...envSource(),
         ...services.env,
         ...browserTierSettings,
         NODE_ENV: "production",

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { inngest } from "@/lib/jobs/client";
-import { functions } from "@/inngest";
+import { inngestClient } from "@/lib/jobs/client";
+import { jobFunctions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
 import { currentRunSignal } from "@/lib/jobs/run-cancellation";
 import { startEmbeddedCron } from "@/lib/jobs/embedded-cron";
@@ -26,7 +26,7 @@ async function cancelWhileStepWaits(runner: EmbeddedRunner, openGate: () => void
 
 describe("embedded job mode", () => {
   it("runs a registered function to completion when an event is sent", async () => {
-    setEmbeddedRunner(new EmbeddedRunner(functions, fast));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), fast));
     const userId = (await createTestUser("embedded")).id;
     const projectId = randomUUID();
     const playback = outputKeys.playback(userId, projectId);
@@ -47,7 +47,7 @@ describe("embedded job mode", () => {
 
   it("retries a failing step up to the function's retries, keeping earlier steps' results", async () => {
     const calls = { prepare: 0, flaky: 0 };
-    const flaky = inngest.createFunction(
+    const flaky = inngestClient().createFunction(
       { id: "test-flaky", retries: 3, triggers: [{ event: "test/flaky" }] },
       async ({ step }) => {
         const prepared = await step.run("prepare", () => {
@@ -74,7 +74,7 @@ describe("embedded job mode", () => {
   it("stops at a NonRetriableError and runs the function's onFailure handler once", async () => {
     let attempts = 0;
     const failures: string[] = [];
-    const doomed = inngest.createFunction(
+    const doomed = inngestClient().createFunction(
       {
         id: "test-doomed",
         retries: 5,
@@ -100,7 +100,7 @@ describe("embedded job mode", () => {
 
   it("gives up after the configured retries and reports the last error", async () => {
     let attempts = 0;
-    const broken = inngest.createFunction(
+    const broken = inngestClient().createFunction(
       { id: "test-broken", retries: 2, triggers: [{ event: "test/broken" }] },
       async ({ step }) => {
         await step.run("always-fails", () => {
@@ -116,7 +116,7 @@ describe("embedded job mode", () => {
 
   it("drops a second event with the same id, as Inngest does", async () => {
     let runs = 0;
-    const counted = inngest.createFunction({ id: "test-counted", triggers: [{ event: "test/counted" }] }, async () => {
+    const counted = inngestClient().createFunction({ id: "test-counted", triggers: [{ event: "test/counted" }] }, async () => {
       runs++;
     });
     const runner = new EmbeddedRunner([counted], fast);
@@ -136,7 +136,7 @@ describe("embedded job mode", () => {
       // Only resolves when the other step is running at the same time.
       await Promise.race([barrier, new Promise((_, reject) => setTimeout(() => reject(new Error("ran alone")), 2000))]);
     };
-    const fn = inngest.createFunction({ id: "test-parallel", triggers: [{ event: "test/parallel" }], retries: 2 }, async ({ step }) => {
+    const fn = inngestClient().createFunction({ id: "test-parallel", triggers: [{ event: "test/parallel" }], retries: 2 }, async ({ step }) => {
       const [a, b] = await Promise.all([
         step.run("a", async () => {
           runs.a!++;
@@ -165,7 +165,7 @@ describe("embedded job mode", () => {
     const ran: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const long = inngest.createFunction(
+    const long = inngestClient().createFunction(
       {
         id: "test-cancellable",
         triggers: [{ event: "test/start" }],
@@ -187,7 +187,7 @@ describe("embedded job mode", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let failureHandled = false;
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-cancelled-mid-step",
         triggers: [{ event: "test/start" }],
@@ -211,7 +211,7 @@ describe("embedded job mode", () => {
 
   it("retries a failure handler that fails (the database that failed the run is still down) until it records the outcome", async () => {
     let handlerCalls = 0;
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-failure-handler-retried",
         retries: 0,
@@ -234,7 +234,7 @@ describe("embedded job mode", () => {
   it("holds a run from the moment its event is handed over until it ends, waiting for a concurrency slot included", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       { id: "test-held", concurrency: [{ limit: 1 }], triggers: [{ event: "test/held" }] },
       async ({ step }) => step.run("wait", () => gate),
     );
@@ -252,7 +252,7 @@ describe("embedded job mode", () => {
   it("holds a per-person limit and the global limit at once, starting queued runs in order as slots free", async () => {
     const gates = new Map<string, () => void>();
     const started: string[] = [];
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-keyed",
         concurrency: [{ key: "event.data.userId", limit: 1 }, { limit: 2 }],
@@ -289,7 +289,7 @@ describe("embedded job mode", () => {
   it("does not let one person's queued runs hold up another person's run", async () => {
     const gates: (() => void)[] = [];
     const started: string[] = [];
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-keyed-fair",
         concurrency: [{ key: "event.data.userId", limit: 2 }, { limit: 4 }],
@@ -313,7 +313,7 @@ describe("embedded job mode", () => {
   });
 
   it("refuses at registration a concurrency key it cannot evaluate, naming the function", () => {
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-unknown-key",
         concurrency: [{ key: 'event.data.userId + "-" + event.data.plan', limit: 1 }],
@@ -328,7 +328,7 @@ describe("embedded job mode", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const ran: string[] = [];
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-cancel-queued",
         concurrency: [{ key: "event.data.userId", limit: 1 }],
@@ -354,7 +354,7 @@ describe("embedded job mode", () => {
 
   it("aborts the signal a step under way sees the moment its run is cancelled", async () => {
     let abortedAfterMs = -1;
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-run-signal",
         triggers: [{ event: "test/start" }],
@@ -384,7 +384,7 @@ describe("embedded job mode", () => {
   it("fails a run that waits for an event, saying embedded mode cannot, instead of carrying on without it", async () => {
     const failures: string[] = [];
     let after = false;
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       {
         id: "test-wait-for-event",
         triggers: [{ event: "test/wait" }],
@@ -407,7 +407,7 @@ describe("embedded job mode", () => {
 
   it("sleeps as asked within the bound and fails a run whose sleep is longer, naming the step and the bound", async () => {
     const ran: string[] = [];
-    const fn = inngest.createFunction({ id: "test-sleeps", retries: 0, triggers: [{ event: "test/sleep" }] }, async ({ step }) => {
+    const fn = inngestClient().createFunction({ id: "test-sleeps", retries: 0, triggers: [{ event: "test/sleep" }] }, async ({ step }) => {
       await step.sleep("short", "1s");
       ran.push("after-short");
       await step.sleep("long", "2h");
@@ -425,7 +425,7 @@ describe("embedded job mode", () => {
   });
 
   it("ends a sleeping run at once when it is cancelled", async () => {
-    const fn = inngest.createFunction(
+    const fn = inngestClient().createFunction(
       { id: "test-cancel-sleep", triggers: [{ event: "test/start" }], cancelOn: [{ event: "test/stop", match: "data.projectId" }] },
       async ({ step }) => step.sleep("nap", "10m"),
     );
@@ -440,7 +440,7 @@ describe("embedded job mode", () => {
 
   it("waits the seconds a RetryAfterError asks for before the next attempt", async () => {
     const attemptsAt: number[] = [];
-    const fn = inngest.createFunction({ id: "test-retry-after", retries: 1, triggers: [{ event: "test/retry-after" }] }, async ({ step }) =>
+    const fn = inngestClient().createFunction({ id: "test-retry-after", retries: 1, triggers: [{ event: "test/retry-after" }] }, async ({ step }) =>
       step.run("limited", () => {
         attemptsAt.push(Date.now());
         if (attemptsAt.length === 1) throw new RetryAfterError("rate limited", 1000);
@@ -455,7 +455,7 @@ describe("embedded job mode", () => {
   it("runs each cron function once at start, told when the process started, and repeats that run until it succeeds", async () => {
     const seen: unknown[] = [];
     let failuresLeft = 2;
-    const cron = inngest.createFunction(
+    const cron = inngestClient().createFunction(
       { id: "test-startup-cron", retries: 0, triggers: [{ cron: "0 0 1 1 *" }] },
       async ({ event }) => {
         seen.push(event.data);

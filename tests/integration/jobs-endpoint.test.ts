@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { envSource, setEnvForProcess } from "@/lib/env";
 import { listObjects } from "@/lib/storage/objects";
 import { createTestUser, type TestUser } from "../support/users";
 import { insertProject, makeReady } from "./projects/fixtures";
@@ -58,15 +58,13 @@ function signature(body: unknown, key: string, at = Math.round(Date.now() / 1000
 
 type Route = typeof import("@/app/api/inngest/route");
 
+const jobsSettings = ["INNGEST_MODE", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "INNGEST_DEV_SERVER_URL"];
+
 async function routeIn(settings: Record<string, string>): Promise<{ route: Route; functionIds: string[] }> {
-  const env = processEnvironment();
-  for (const name of ["INNGEST_MODE", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "INNGEST_DEV_SERVER_URL", "INNGEST_BASE_URL"]) {
-    delete env[name];
-  }
-  setEnvForProcess(settings);
+  setEnvForProcess({ ...Object.fromEntries(jobsSettings.map((name) => [name, undefined])), ...settings });
   vi.resetModules();
   const route = await import("@/app/api/inngest/route");
-  const { functions } = await import("@/inngest");
+  const functions = (await import("@/inngest")).jobFunctions();
   return { route, functionIds: functions.map((fn) => fn.id()) };
 }
 
@@ -95,7 +93,8 @@ async function forge(route: Route, functionId: string, victim: Victim, headers: 
 }
 
 describe("the jobs endpoint, forged by a stranger", () => {
-  const saved = { ...processEnvironment() };
+  const source = envSource();
+  const saved = Object.fromEntries(jobsSettings.map((name) => [name, source[name]]));
   let victim: Victim;
 
   beforeAll(async () => {
@@ -108,9 +107,7 @@ describe("the jobs endpoint, forged by a stranger", () => {
   });
 
   afterAll(() => {
-    const env = processEnvironment();
-    for (const name of Object.keys(env)) if (!(name in saved)) delete env[name];
-    setEnvForProcess(saved as Record<string, string>);
+    setEnvForProcess(saved);
     vi.resetModules();
   });
 

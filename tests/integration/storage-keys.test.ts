@@ -9,7 +9,7 @@ import * as videoRoute from "@/app/c/[token]/video/route";
 import * as thumbnailRoute from "@/app/c/[token]/thumbnail/route";
 import { DELETE, GET as getProject } from "@/app/api/projects/[id]/route";
 import { GET as listProjects } from "@/app/api/projects/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { eventIds } from "@/lib/jobs/events";
 import { newSharedOutputId } from "@/lib/clips/share-token";
 import { db } from "@/lib/db/client";
@@ -75,7 +75,7 @@ const allVictimKeys = () => [
 
 beforeAll(async () => {
   setEnvForProcess({ MEDIA_TEMP_DIR: await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-keys-")) });
-  setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+  setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
   owner = await createTestUser("key-owner");
   victim = await createTestUser("key-victim");
   const upload = await store(`uploads/${victim.id}/${randomUUID()}/private.mp4`);

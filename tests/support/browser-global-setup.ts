@@ -6,7 +6,7 @@ import { startServices } from "./local-services";
 import { requireTool } from "./require-tool";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 
 declare module "vitest" {
@@ -32,7 +32,7 @@ export const browserTierSettings = {
 };
 
 export function chromiumPath(): string {
-  return processEnvironment().CHROMIUM_PATH || "/usr/bin/chromium";
+  return envSource().CHROMIUM_PATH || "/usr/bin/chromium";
 }
 
 /** Builds the app, starts it with `next start` against fresh services, for the browser tier. */
@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
   const appUrl = `http://localhost:${port}`;
   const services = await startServices({ appOrigin: appUrl });
   const env = {
-    ...processEnvironment(),
+    ...envSource(),
     ...services.env,
     ...browserTierSettings,
     NODE_ENV: "production",

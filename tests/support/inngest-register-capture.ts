@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { vi } from "vitest";
-import { processEnvironment } from "@/lib/env";
+import { setEnvForProcess } from "@/lib/env";
 
 export type RegisteredFunction = {
   id: string;
@@ -34,10 +34,7 @@ export async function captureInngestRegistration(): Promise<{
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const env = processEnvironment();
-  env.INNGEST_MODE = "dev";
-  env.INNGEST_DEV_SERVER_URL = origin;
-  env.INNGEST_BASE_URL = origin;
+  setEnvForProcess({ INNGEST_MODE: "dev", INNGEST_DEV_SERVER_URL: origin });
   vi.resetModules();
   const route = await import("@/app/api/inngest/route");
   return {
@@ -45,9 +42,7 @@ export async function captureInngestRegistration(): Promise<{
     registered: () => registered,
     stop: () => {
       server.close();
-      env.INNGEST_MODE = "embedded";
-      delete env.INNGEST_DEV_SERVER_URL;
-      delete env.INNGEST_BASE_URL;
+      setEnvForProcess({ INNGEST_MODE: "embedded", INNGEST_DEV_SERVER_URL: undefined });
     },
   };
 }

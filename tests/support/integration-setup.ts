@@ -7,7 +7,7 @@ import { registerJobFunctions } from "@/lib/jobs/job-functions";
 setEnvForProcess(inject("serviceEnv"));
 // As instrumentation.ts does for the server. Loaded when a test first needs a runner, so
 // the functions see the test file's module mocks.
-registerJobFunctions(async () => (await import("@/inngest")).functions);
+registerJobFunctions(async () => (await import("@/inngest")).jobFunctions());
 
 afterAll(async () => {
   await closeDb();

@@ -10,7 +10,7 @@
 // suite's stand-in for "the reconciler's bound has passed").
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { register } from "@/instrumentation";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { registerJobFunctions } from "@/lib/jobs/job-functions";
 import { embeddedRunner } from "@/lib/jobs/send-event";
 import { reconcileSettings, runReconcile } from "@/lib/reconcile/run-reconcile";
@@ -19,8 +19,8 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 // As under `next dev`, instrumentation's register() runs when the server starts and the
 // route handlers load after it (Next compiles them on first request).
-const freezeOn = processEnvironment().FAULT_FREEZE_ON_SEND;
-registerJobFunctions(async () => (await import("@/inngest")).functions);
+const freezeOn = envSource().FAULT_FREEZE_ON_SEND;
+registerJobFunctions(async () => (await import("@/inngest")).jobFunctions());
 const runner = await embeddedRunner();
 if (freezeOn) {
   const send = runner.send.bind(runner);
@@ -99,4 +99,4 @@ const server = createServer((req, res) => {
     res.end();
   });
 });
-server.listen(Number(processEnvironment().PORT), "127.0.0.1", () => console.log(`READY http://127.0.0.1:${processEnvironment().PORT}`));
+server.listen(Number(envSource().PORT), "127.0.0.1", () => console.log(`READY http://127.0.0.1:${envSource().PORT}`));

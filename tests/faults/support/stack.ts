@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { processEnvironment } from "@/lib/env";
+import { envSource } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 
 // The stack `npm run dev` runs — Postgres (durable, as dev keeps it), the S3-protocol
@@ -26,7 +26,7 @@ export class ServiceProcess {
   static async start(name: string, script: string, args: string[], options: { env?: NodeJS.ProcessEnv; logFile: string; timeoutMs?: number }) {
     const child = spawn(tsx, [path.join(here, script), ...args], {
       cwd: process.cwd(),
-      env: options.env ?? (processEnvironment() as NodeJS.ProcessEnv),
+      env: options.env ?? (envSource() as NodeJS.ProcessEnv),
       // Its own process group: SIGKILL to the group takes its children (Postgres's
       // postmaster and backends) with it, as a crash of the machine's process would.
       detached: true,
@@ -180,7 +180,7 @@ export class FaultStack {
   /** Starts the app; `appEnv` adds settings (a fault point, shorter bounds). Resolves when it listens. */
   async startApp(appEnv: Record<string, string> = {}): Promise<ServiceProcess> {
     this.app = await ServiceProcess.start("app", "app-process.ts", [], {
-      env: { ...(processEnvironment() as NodeJS.ProcessEnv), ...this.env, NEXT_RUNTIME: "nodejs", PORT: String(this.ports.app), ...appEnv },
+      env: { ...(envSource() as NodeJS.ProcessEnv), ...this.env, NEXT_RUNTIME: "nodejs", PORT: String(this.ports.app), ...appEnv },
       logFile: this.log("app"),
     });
     return this.app;

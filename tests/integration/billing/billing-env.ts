@@ -1,4 +1,4 @@
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { setEnvForProcess } from "@/lib/env";
 
 export const testStripeSettings = {
   STRIPE_SECRET_KEY: "sk_test_clipcrafter_fake",
@@ -23,7 +23,5 @@ export function enableBilling(values: Record<string, string>): void {
 
 /** Billing off: no Stripe setting at all, as on a fresh clone. */
 export function disableBilling(): void {
-  const environment = processEnvironment();
-  for (const key of billingKeys) delete environment[key];
-  setEnvForProcess({});
+  setEnvForProcess(Object.fromEntries(billingKeys.map((key) => [key, undefined])));
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { env, processEnvironment, setEnvForProcess } from "@/lib/env";
+import { env, envSource, setEnvForProcess } from "@/lib/env";
 import { checkMultipartAbortRule, checkStorage, R2_DEFAULT_RULE_ID } from "@/lib/doctor/check-storage";
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS, r2CorsPolicyJson } from "@/lib/doctor/cors-rule";
 import { checkDatabase } from "@/lib/doctor/check-database";
@@ -31,7 +31,7 @@ describe("npm run doctor's checks", () => {
 
   it("name a missing ffmpeg with what to install here, and fail", async () => {
     const run = await promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["lib/cli/doctor.ts"], {
-      env: { PATH: processEnvironment().PATH, ...inject("serviceEnv"), FFMPEG_PATH: "/nonexistent/ffmpeg" } as unknown as NodeJS.ProcessEnv,
+      env: { PATH: envSource().PATH, ...inject("serviceEnv"), FFMPEG_PATH: "/nonexistent/ffmpeg" } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
     }).then(
       ({ stdout }) => ({ status: 0, stdout }),
@@ -75,7 +75,7 @@ describe("npm run doctor's checks", () => {
     it("make the command print FAIL lines and exit non-zero, and pass against the configured bucket", async () => {
       const run = (overrides: Record<string, string>) =>
         promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["lib/cli/doctor.ts"], {
-          env: { PATH: processEnvironment().PATH, ...inject("serviceEnv"), ...overrides } as unknown as NodeJS.ProcessEnv,
+          env: { PATH: envSource().PATH, ...inject("serviceEnv"), ...overrides } as unknown as NodeJS.ProcessEnv,
           encoding: "utf8",
         }).then(
           ({ stdout }) => ({ status: 0, stdout }),

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as createImport } from "@/app/api/imports/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { importUrlFunction } from "@/inngest/functions/import-url";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
@@ -64,7 +64,7 @@ describe("importing a video from a pasted link", () => {
   });
 
   async function importAndWait(url: string) {
-    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
     const response = await callRoute(createImport, { body: { url }, headers: user.auth });
     await (await embeddedRunner()).idle();
     return response;
@@ -136,7 +136,7 @@ describe("importing a video from a pasted link", () => {
 
   it("does nothing when the import event arrives again for a project already queued", async () => {
     const { body } = await importAndWait(server.url("/talk.mp4"));
-    const runner = new EmbeddedRunner([importUrlFunction], { retryDelayMs: () => 5 });
+    const runner = new EmbeddedRunner([importUrlFunction()], { retryDelayMs: () => 5 });
     const [run] = runner.send([{ name: "video/import", id: "late-duplicate", data: { projectId: body.projectId, userId: user.id, url: server.url("/talk.mp4") } }]).runs;
     expect(await run).toMatchObject({ status: "completed", output: { status: "skipped" } });
     expect((await db()`select 1 from project_events where project_id = ${body.projectId} and kind = 'upload_completed'`).length).toBe(1);

@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteProject } from "@/app/api/projects/[id]/route";
 import { POST as createImport } from "@/app/api/imports/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
@@ -84,7 +84,7 @@ describe("imports from slow or stalled links", () => {
   });
 
   function freshRunner(): EmbeddedRunner {
-    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
+    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
     setEmbeddedRunner(runner);
     return runner;
   }

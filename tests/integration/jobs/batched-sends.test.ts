@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
+import { envSource, setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { sendEvent, sendEvents, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import type { OutboxEvent } from "@/lib/outbox/outbox";
@@ -19,6 +20,8 @@ describe("sending events in batches to an Inngest server", () => {
   // A fake of Inngest's event API (POST /e/:key), recording each request's events.
   let fakeInngest: Server;
   const requests: { id: string }[][] = [];
+  const { INNGEST_MODE, INNGEST_DEV_SERVER_URL } = envSource();
+  const saved = { INNGEST_MODE, INNGEST_DEV_SERVER_URL };
 
   beforeAll(async () => {
     fakeInngest = createServer((req, res) => {
@@ -33,15 +36,13 @@ describe("sending events in batches to an Inngest server", () => {
     });
     await new Promise<void>((resolve) => fakeInngest.listen(0, "127.0.0.1", resolve));
     const origin = `http://127.0.0.1:${(fakeInngest.address() as { port: number }).port}`;
-    vi.stubEnv("INNGEST_MODE", "dev");
-    vi.stubEnv("INNGEST_DEV_SERVER_URL", origin);
-    vi.stubEnv("INNGEST_BASE_URL", origin);
+    setEnvForProcess({ INNGEST_MODE: "dev", INNGEST_DEV_SERVER_URL: origin });
     vi.resetModules();
   });
 
   afterAll(() => {
     fakeInngest?.close();
-    vi.unstubAllEnvs();
+    setEnvForProcess(saved);
     vi.resetModules();
   });
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteProject } from "@/app/api/projects/[id]/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
@@ -63,7 +63,7 @@ describe("deleting a project while its video is processed (embedded mode)", () =
 
   it("kills the transcoding ffmpeg at once and leaves no output or scratch files", async () => {
     const outcomes: RunOutcome[] = [];
-    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
+    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
     setEmbeddedRunner(runner);
     const user = await createTestUser("cancels-transcode");
     const { projectId } = await queuedProject(user.id, source);

@@ -9,7 +9,7 @@ import { GET as projectChanges } from "@/app/api/projects/events/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as registerEndpoint } from "@/app/api/webhooks/endpoints/route";
 import { db } from "@/lib/db/client";
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { setEnvForProcess } from "@/lib/env";
 import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
 import { insertProject } from "../projects/fixtures";
@@ -33,9 +33,7 @@ const settings = {
 beforeAll(() => setEnvForProcess(settings));
 
 afterAll(() => {
-  const environment = processEnvironment();
-  for (const key of [...Object.keys(settings), "TRUSTED_PROXY_HOPS"]) delete environment[key];
-  setEnvForProcess({});
+  setEnvForProcess(Object.fromEntries([...Object.keys(settings), "TRUSTED_PROXY_HOPS"].map((key) => [key, undefined])));
 });
 
 type Result = Awaited<ReturnType<typeof callRoute>>;
@@ -163,8 +161,7 @@ describe("rate limits on sign-in", () => {
       });
       expect(elsewhere.status).toBe(200);
     } finally {
-      delete processEnvironment().TRUSTED_PROXY_HOPS;
-      setEnvForProcess({});
+      setEnvForProcess({ TRUSTED_PROXY_HOPS: undefined });
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clientIp } from "@/lib/api/client-ip";
-import { EnvError, parseEnv, processEnvironment } from "@/lib/env";
+import { EnvError, envSource, parseEnv } from "@/lib/env";
 
 const headers = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
 
@@ -28,7 +28,7 @@ describe("the client address used for sign-in limits", () => {
 });
 
 describe("rate limit settings", () => {
-  const base = processEnvironment();
+  const base = envSource();
 
   it("reads <count>/<window> in seconds, minutes or hours, with defaults", () => {
     const parsed = parseEnv({ ...base, RATE_LIMIT_SIGN_IN: "5/30s", RATE_LIMIT_UPLOADS: "100/2h", RATE_LIMIT_IMPORTS: "" });

@@ -9,7 +9,7 @@ import { processEvent, projectView, queuedProject } from "./support";
 
 describe("process-video in embedded mode", () => {
   it("runs the registered function in this process when video/process is sent", async () => {
-    const { functions } = await import("@/inngest");
+    const functions = (await import("@/inngest")).jobFunctions();
     const { EmbeddedRunner } = await import("@/lib/jobs/embedded-runner");
     const { sendEvent, setEmbeddedRunner } = await import("@/lib/jobs/send-event");
     const outcomes: { functionId: string; status: string }[] = [];

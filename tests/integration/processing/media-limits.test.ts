@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { setEnvForProcess } from "@/lib/env";
 import { ffmpegManyArgs, runFfmpeg, runFfmpegMany } from "@/lib/media/ffmpeg";
 import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError, memoryLimitBytes, runMediaTool } from "@/lib/media/run-media-tool";
@@ -38,8 +38,7 @@ beforeAll(async () => {
 
 const BOUNDS = ["FFMPEG_MEMORY_LIMIT_MB", "MEDIA_MAX_PIXELS", "FFMPEG_PATH"] as const;
 afterEach(() => {
-  for (const name of BOUNDS) delete processEnvironment()[name];
-  setEnvForProcess({});
+  setEnvForProcess(Object.fromEntries(BOUNDS.map((name) => [name, undefined])));
 });
 
 async function run(media: TestMedia) {

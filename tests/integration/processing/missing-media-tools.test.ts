@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { setEnvForProcess } from "@/lib/env";
 import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
@@ -22,7 +22,7 @@ const installed = { FFMPEG_PATH: ffmpegPath(), FFPROBE_PATH: ffprobePath() };
 
 beforeAll(async () => {
   user = await createTestUser("missing-tools");
-  runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+  runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
   setEmbeddedRunner(runner);
 });
 

@@ -1,6 +1,6 @@
 import { InngestTestEngine } from "@inngest/test";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { processVideoFunction } from "@/inngest/functions/process-video";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
@@ -62,7 +62,7 @@ let runner: EmbeddedRunner;
 
 beforeAll(async () => {
   user = await createTestUser("retries");
-  runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+  runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
   setEmbeddedRunner(runner);
 });
 
@@ -93,7 +93,7 @@ describe("process-video when a step fails", () => {
     const event = processEvent(projectId, user.id);
     refuseThumbnailUploads(1, "storage briefly unavailable");
 
-    const failed = await new InngestTestEngine({ function: processVideoFunction, events: [event] }).execute();
+    const failed = await new InngestTestEngine({ function: processVideoFunction(), events: [event] }).execute();
 
     expect(failed.error).toMatchObject({ message: "storage briefly unavailable" });
     // Retriable: the project is still processing, waiting for the retry; nothing counted. The
@@ -111,7 +111,7 @@ describe("process-video when a step fails", () => {
     );
     const memoised = settled.filter((s) => s.outcome.ok).map((s) => ({ id: s.id, idIsHashed: true, handler: () => s.outcome.data }));
     expect(memoised).toHaveLength(5); // check-source, check-usage, probe-media, make-web-mp4, select-clips
-    const retried = await new InngestTestEngine({ function: processVideoFunction, events: [event] }).execute({ steps: memoised });
+    const retried = await new InngestTestEngine({ function: processVideoFunction(), events: [event] }).execute({ steps: memoised });
 
     expect(retried.error).toBeUndefined();
     expect(retried.result).toMatchObject({ status: "ready" });
@@ -177,7 +177,7 @@ describe("process-video when a step fails", () => {
 
 describe("process-video when the project is deleted", () => {
   it("is configured to be cancelled by project/deleted for the same project", () => {
-    expect(processVideoFunction.opts.cancelOn).toEqual([{ event: expect.objectContaining({ name: "project/deleted" }), match: "data.projectId" }]);
+    expect(processVideoFunction().opts.cancelOn).toEqual([{ event: expect.objectContaining({ name: "project/deleted" }), match: "data.projectId" }]);
   });
 
   it("cancels the run, counts nothing and leaves no files when the project is deleted mid-transcode", async () => {

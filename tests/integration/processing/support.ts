@@ -39,7 +39,7 @@ export function processEvent(projectId: string, userId: string, id = `process-${
 
 /** Runs process-video through @inngest/test's engine: real steps, real services. */
 export function testEngine(projectId: string, userId: string, eventId?: string): InngestTestEngine {
-  return new InngestTestEngine({ function: processVideoFunction, events: [processEvent(projectId, userId, eventId)] });
+  return new InngestTestEngine({ function: processVideoFunction(), events: [processEvent(projectId, userId, eventId)] });
 }
 
 export type ProjectView = {

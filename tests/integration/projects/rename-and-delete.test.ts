@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET, PATCH } from "@/app/api/projects/[id]/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
@@ -62,7 +62,7 @@ describe("DELETE /api/projects/:id", () => {
   let stranger: TestUser;
 
   beforeAll(async () => {
-    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
     owner = await createTestUser("deleter");
     stranger = await createTestUser("stranger");
   });

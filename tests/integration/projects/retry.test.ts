@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/projects/[id]/retry/route";
-import { inngest } from "@/lib/jobs/client";
+import { inngestClient } from "@/lib/jobs/client";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
@@ -18,7 +18,7 @@ describe("POST /api/projects/:id/retry", () => {
   beforeAll(async () => {
     // Stand-ins for process-video and import-url that record what they were sent.
     const record = (id: string, event: string) =>
-      inngest.createFunction({ id, triggers: [{ event }], retries: 0 }, async ({ event: e }) => {
+      inngestClient().createFunction({ id, triggers: [{ event }], retries: 0 }, async ({ event: e }) => {
         received.push({ name: e.name, id: e.id ?? "", data: e.data as Record<string, unknown> });
       });
     setEmbeddedRunner(

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as completeUploadRoute } from "@/app/api/uploads/[uploadId]/complete/route";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
@@ -138,7 +138,7 @@ describe("the reconciler", () => {
   });
 
   it("restarts a stalled run once — the new run takes the video to ready — and fails a second stall with a clear message", async () => {
-    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
     const upload = await startUpload(user, video);
     await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     // The fault: the worker that claimed the project died mid-transcode, before the event ran here.
@@ -195,7 +195,7 @@ describe("the reconciler", () => {
 
 describe("the reconcile function", () => {
   it("runs all its steps when its cron fires in embedded mode and returns the counts", async () => {
-    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
     const outcome = await runner.trigger("reconcile");
     expect(outcome.status).toBe("completed");
     expect((outcome as { output: unknown }).output).toMatchObject({

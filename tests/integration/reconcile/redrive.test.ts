@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunHeld, embeddedRunner, sendEvent, sendEvents, setEmbeddedRunner } from "@/lib/jobs/send-event";
@@ -82,7 +82,7 @@ describe("re-driving projects whose run is gone", () => {
   afterEach(() => setEmbeddedRunner(undefined));
 
   it("sends a queued project no run took again under a new event id, which the runner does not drop, and the video reaches ready", async () => {
-    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
     setEmbeddedRunner(runner);
     const upload = await queuedWithLostRun(user, video, 45);
     // The runner saw the first id already (its run ended without a trace): resending it is dropped.
@@ -137,7 +137,7 @@ describe("re-driving projects whose run is gone", () => {
   });
 
   it("after a restart, re-drives at once what the previous process had under way and leaves this process's runs alone", async () => {
-    const runner = new EmbeddedRunner(functions, { retryDelayMs: () => 5 });
+    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
     setEmbeddedRunner(runner);
     // The previous process's work, last touched before the restart (dated back, so that the
     // other test files' projects in this shared database are not the previous process's).
@@ -290,7 +290,7 @@ describe("deleting a project during its upload", () => {
       expect((await listOpenMultipartUploads(upload.key))?.length).toBe(1);
 
       const { deleteProjectOrThrow } = await import("@/lib/projects/delete-project");
-      setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+      setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
       await deleteProjectOrThrow(user.claims, upload.projectId);
       await (await embeddedRunner()).idle();
       expect(await listOpenMultipartUploads(upload.key)).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { processEnvironment, setEnvForProcess } from "@/lib/env";
+import { setEnvForProcess } from "@/lib/env";
 import { getObjectRange, headObject } from "@/lib/storage/objects";
 import * as proxyRoute from "@/app/api/bench/proxy-upload/route";
 import { createTestUser } from "../../support/users";
@@ -16,8 +16,7 @@ async function putThroughApp(headers: Record<string, string>, body: Buffer) {
 
 describe("the benchmark's proxied-upload baseline route", () => {
   afterEach(() => {
-    delete processEnvironment().BENCH_ROUTES;
-    setEnvForProcess({});
+    setEnvForProcess({ BENCH_ROUTES: undefined });
   });
 
   it("does not exist unless BENCH_ROUTES is set, signed in or not", async () => {

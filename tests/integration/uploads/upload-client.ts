@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { inngest } from "@/lib/jobs/client";
-import { setEnvForProcess, processEnvironment } from "@/lib/env";
+import { inngestClient } from "@/lib/jobs/client";
+import { envSource, setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { db } from "@/lib/db/client";
@@ -19,19 +19,9 @@ export const MiB = 1024 * 1024;
 
 /** Multipart from 1 MiB up, in 5 MiB parts (the S3 minimum), so tests stay small. */
 export function useSmallMultipartThresholds(): () => void {
-  const previous = {
-    UPLOAD_SINGLE_PUT_MAX_BYTES: processEnvironment().UPLOAD_SINGLE_PUT_MAX_BYTES,
-    UPLOAD_PART_SIZE_BYTES: processEnvironment().UPLOAD_PART_SIZE_BYTES,
-  };
+  const { UPLOAD_SINGLE_PUT_MAX_BYTES, UPLOAD_PART_SIZE_BYTES } = envSource();
   setEnvForProcess({ UPLOAD_SINGLE_PUT_MAX_BYTES: String(MiB), UPLOAD_PART_SIZE_BYTES: String(5 * MiB) });
-  return () => {
-    const environment = processEnvironment();
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete environment[name];
-      else environment[name] = value;
-    }
-    setEnvForProcess({});
-  };
+  return () => setEnvForProcess({ UPLOAD_SINGLE_PUT_MAX_BYTES, UPLOAD_PART_SIZE_BYTES });
 }
 
 /** Bytes that start like an MP4 (an `ftyp` box), then random data: what completion's sniffing sees. */
@@ -122,7 +112,7 @@ export class ProcessEventProbe extends EmbeddedRunner {
   runs = 0;
 
   constructor(private readonly failSends = false) {
-    const probe = inngest.createFunction(
+    const probe = inngestClient().createFunction(
       { id: "test-process-probe", triggers: [{ event: "video/process" }] },
       async () => {
         this.runs++;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { functions } from "@/inngest";
+import { jobFunctions } from "@/inngest";
 import { eventIds } from "@/lib/jobs/events";
 import { POST as registerEndpointRoute } from "@/app/api/webhooks/endpoints/route";
 import { GET as listDeliveriesRoute } from "@/app/api/webhooks/endpoints/[id]/deliveries/route";
@@ -80,7 +80,7 @@ describe("webhooks for project status changes", () => {
     await receiver?.close();
   });
   beforeEach(async () => {
-    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
     user = await createTestUser("webhook-user");
   });
   afterEach(async () => {
@@ -293,7 +293,7 @@ describe("webhooks for project status changes", () => {
     // The reconciler resends it (same id), then a process without Inngest's memory of that id does too.
     await sendEvent(event);
     await settle();
-    setEmbeddedRunner(new EmbeddedRunner(functions, { retryDelayMs: () => 5 }));
+    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
     await sendEvent(event);
     await sendEvent({ ...event, id: `${event.id}-copy` });
     await settle();

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseEnv, processEnvironment } from "@/lib/env";
+import { envSource, parseEnv, setEnvForProcess } from "@/lib/env";
 import { ffmpegArgs } from "@/lib/media/ffmpeg";
 import { inputArgs, UPLOADED_VIDEO_DEMUXERS, WEB_MP4_DEMUXERS } from "@/lib/media/media-input";
 import { redactText, withMemoryLimit } from "@/lib/media/run-media-tool";
@@ -8,7 +8,7 @@ import { useUnitEnv } from "@/tests/support/unit-env";
 const BOUNDS = ["FFMPEG_THREADS", "FFMPEG_MEMORY_LIMIT_MB", "MEDIA_MAX_PIXELS"];
 
 beforeEach(() => {
-  for (const name of BOUNDS) delete processEnvironment()[name];
+  setEnvForProcess(Object.fromEntries(BOUNDS.map((name) => [name, undefined])));
   useUnitEnv();
 });
 
@@ -94,8 +94,8 @@ describe("bounds on every ffmpeg run", () => {
 
   it("refuses settings that would lift the bounds", () => {
     for (const [name, value] of [["FFMPEG_THREADS", "0"], ["FFMPEG_MEMORY_LIMIT_MB", "0"], ["FFMPEG_MEMORY_LIMIT_MB", "32"], ["MEDIA_MAX_PIXELS", "-1"]]) {
-      expect(() => parseEnv({ ...processEnvironment(), [name!]: value })).toThrow(name);
+      expect(() => parseEnv({ ...envSource(), [name!]: value })).toThrow(name);
     }
-    expect(parseEnv(processEnvironment())).toMatchObject({ FFMPEG_THREADS: 2, FFMPEG_MEMORY_LIMIT_MB: 1024, MEDIA_MAX_PIXELS: 9_437_184 });
+    expect(parseEnv(envSource())).toMatchObject({ FFMPEG_THREADS: 2, FFMPEG_MEMORY_LIMIT_MB: 1024, MEDIA_MAX_PIXELS: 9_437_184 });
   });
 });
