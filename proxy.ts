@@ -27,9 +27,9 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Everything but static assets: pages, API routes and SSE reconnects all read the session.
-  // Not the routes that never carry a Supabase session (Stripe, Inngest, local sign-in, the
-  // bench): Next.js reads a proxied request's whole body before the route runs, and these
+  // Not the routes that never carry a Supabase session (Stripe, Inngest, local sign-in):
+  // Next.js reads a proxied request's whole body before the route runs, and these
   // refuse an oversized or unsigned body before reading it (lib/api/read-body.ts). They get
   // the static security headers from next.config.ts.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks/stripe|api/inngest|api/auth/dev-login|api/bench).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks/stripe|api/inngest|api/auth/dev-login).*)"],
 };

@@ -76,7 +76,6 @@ const server = {
   UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
   UPLOAD_URL_TTL_SECONDS: int(15 * 60),
   UPLOAD_EXPIRY_HOURS: int(24),
-  BENCH_ROUTES: bool,
 
   // How many process-video and import-url runs at once (in all, and per person), and
   // process-video's retries: part of the functions' definitions (inngest/functions/).

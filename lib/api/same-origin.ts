@@ -36,7 +36,7 @@ function allowedOrigins(request: Request): Set<string> {
  * or another origin on the same site), and one whose body is not JSON: a form on another
  * site can send neither a JSON content type nor this app's Origin.
  */
-export function assertSameOriginJson(request: Request, options: { body?: "json" | "raw" } = {}): void {
+export function assertSameOriginJson(request: Request): void {
   const method = request.method.toUpperCase();
   if (!STATE_CHANGING.has(method) || carriesOnlyBearer(request)) return;
 
@@ -52,7 +52,7 @@ export function assertSameOriginJson(request: Request, options: { body?: "json" 
   }
 
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (options.body !== "raw" && WITH_BODY.has(method) && contentType !== "application/json") {
+  if (WITH_BODY.has(method) && contentType !== "application/json") {
     throw new AppError("unsupported_media_type", "Send the request body as JSON with Content-Type: application/json.");
   }
 }

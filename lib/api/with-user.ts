@@ -34,15 +34,13 @@ export function withUser<P = Record<string, never>>(
 
 /**
  * For public routes: the same origin checks and error handling without requiring a user.
- * A route that takes raw bytes (`body: "raw"`) is spared only the JSON content-type rule.
  */
 export function withErrors<P = Record<string, never>>(
   handler: (request: Request, context: { params: P }) => Promise<Response>,
-  options: { body?: "json" | "raw" } = {},
 ) {
   return async (request: Request, routeContext?: RouteContext<P>): Promise<Response> => {
     try {
-      assertSameOriginJson(request, options);
+      assertSameOriginJson(request);
       return await handler(request, { params: ((await routeContext?.params) ?? {}) as P });
     } catch (error) {
       return toErrorResponse(error);

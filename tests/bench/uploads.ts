@@ -9,8 +9,9 @@
 //       256 KiB in flight per connection, ~100 MB/s in all) between the browser and storage;
 //   and, as before, the app's CPU seconds and peak RSS growth for a direct upload (presigned
 //   URLs, the app only signs and verifies; driven from Node with the web client's
-//   parallelism, URL batches and part recording) beside the baseline route that streams the
-//   same bytes through the app (PUT /api/bench/proxy-upload, served with BENCH_ROUTES), at
+//   parallelism, URL batches and part recording) beside the CPU and RSS growth of a minimal
+//   proxy server streaming the same bytes to storage (tests/bench/_proxy-baseline-server.ts,
+//   its own process: the least a design that passes the bytes through a server spends), at
 //   two sizes, and the floor of the stack (the least any verified upload costs the app).
 import { spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -20,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import http from "node:http";
 import { startServicesProcess } from "./_services";
+import { startProxyBaselineServer } from "./_proxy-baseline-server";
 import type { CreatedUpload } from "@/lib/api-client/uploads";
 import { cpuSeconds, idleCpuRate, measureProcess, processTree, settle, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
@@ -216,9 +218,9 @@ async function uploadDirect(
   return { key: created.key, completionSeconds: (performance.now() - completionStarted) / 1000 };
 }
 
-/** The baseline: the same bytes streamed through the app to storage. */
-async function uploadProxied(baseUrl: string, token: string, filePath: string, size: number): Promise<string> {
-  const response = await putFileRange(`${baseUrl}/api/bench/proxy-upload`, filePath, 0, size, { authorization: `Bearer ${token}` });
+/** The baseline: the same bytes streamed through the minimal proxy server to storage. */
+async function uploadProxied(proxyUrl: string, filePath: string, size: number): Promise<string> {
+  const response = await putFileRange(`${proxyUrl}/`, filePath, 0, size);
   if (response.status !== 201) throw new Error(`proxy upload → ${response.status} ${response.body}`);
   return (JSON.parse(response.body) as { key: string }).key;
 }
@@ -338,7 +340,6 @@ export async function run(args: string[]): Promise<void> {
     ...services.env,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
-    BENCH_ROUTES: "true",
     // Completion sends its real event, to a sink: the pipeline would otherwise start on the
     // benchmark's bytes inside the app and blur what the upload itself costs.
     // A production start refuses the Dev Server mode, so the app runs in cloud mode with
@@ -352,7 +353,10 @@ export async function run(args: string[]): Promise<void> {
   };
   let stopApp: (() => Promise<void>) | undefined;
   let stopWan: (() => Promise<void>) | undefined;
+  let stopProxy: (() => Promise<void>) | undefined;
   try {
+    const proxy = await startProxyBaselineServer(services.env);
+    stopProxy = proxy.stop;
     if (!options.skipBuild) {
       console.log("Building the app (next build)…");
       const build = spawnSync(path.join(process.cwd(), "node_modules/.bin/next"), ["build"], {
@@ -380,7 +384,7 @@ export async function run(args: string[]): Promise<void> {
     for (const key of [
       (await uploadDirect(api, filePath, MiB, options)).key,
       (await uploadDirect(api, filePath, 80 * MiB, { ...options, recordEveryMs: 1 })).key,
-      await uploadProxied(baseUrl, accessToken, filePath, 80 * MiB),
+      await uploadProxied(proxy.url, filePath, 80 * MiB),
     ]) {
       await deleteObject(key);
     }
@@ -403,16 +407,16 @@ export async function run(args: string[]): Promise<void> {
       const callsBefore = api.calls;
       api.cpuByRoute.clear();
       // Each measured run starts once the work before it (its garbage collection included)
-      // is over, so neither path is charged for the other's.
+      // is over, in the app and in the proxy server, so neither path is charged for the other's.
       settledSeconds.push(await settle(pid, QUIET_CPU_PER_SECOND));
       const direct = await measureProcess(pid, () => uploadDirect(api, filePath, size, options));
       rows.push({ label: "direct: presigned multipart", size, use: direct.use });
       directRequests.set(size, api.calls - callsBefore);
       if (size === large) directCpuByRoute = new Map([...api.cpuByRoute].map(([route, use]) => [route, { ...use }]));
       await deleteObject(direct.result.key);
-      settledSeconds.push(await settle(pid, QUIET_CPU_PER_SECOND));
-      const proxied = await measureProcess(pid, () => uploadProxied(baseUrl, accessToken, filePath, size));
-      rows.push({ label: "baseline: proxied via app", size, use: proxied.use });
+      settledSeconds.push((await settle(pid, QUIET_CPU_PER_SECOND)) + (await settle(proxy.pid, QUIET_CPU_PER_SECOND)));
+      const proxied = await measureProcess(proxy.pid, () => uploadProxied(proxy.url, filePath, size));
+      rows.push({ label: "baseline: minimal proxy server", size, use: proxied.use });
       await deleteObject(proxied.result);
     }
     // (a) on plain loopback: the browser PUTs to storage itself.
@@ -476,21 +480,22 @@ export async function run(args: string[]): Promise<void> {
         `only browser ↔ storage crosses it (the API calls and the app's own storage calls stay on loopback); no loss, no jitter`,
       "",
       `The app's CPU for an upload (driven from Node with the web client's ${options.concurrency} parallel parts, part URLs with the upload then ${options.signBatch} at a time, ` +
-        `parts recorded every ${fmt(options.recordEveryMs / 1000, 1)} s), beside a proxied upload and the floor of the stack:`,
-      `app CPU is on-CPU time from /proc/<pid>/task/*/schedstat (ns) over the app's process tree; ` +
+        `parts recorded every ${fmt(options.recordEveryMs / 1000, 1)} s), beside the CPU of a minimal proxy server (node:http and the app's putObject, ` +
+        `its own process: the least a server passing the bytes through spends) for the same bytes, and the floor of the stack:`,
+      `CPU is on-CPU time from /proc/<pid>/task/*/schedstat (ns) over the measured process tree (the app's for direct, the proxy server's for the baseline); ` +
         `utime+stime ticks (10 ms) in brackets`,
-      `${"path".padEnd(30)}${"size".padStart(9)}${"app CPU s".padStart(11)}${"peak RSS +MiB".padStart(15)}${"wall s".padStart(9)}${"MiB/s".padStart(9)}`,
+      `${"path".padEnd(32)}${"size".padStart(9)}${"CPU s".padStart(11)}${"peak RSS +MiB".padStart(15)}${"wall s".padStart(9)}${"MiB/s".padStart(9)}`,
       ...rows.map(
         (r) =>
-          `${r.label.padEnd(30)}${sizeLabel(r.size).padStart(9)}${fmt(r.use.cpuSeconds, 3).padStart(11)}${fmt(mib(r.use.peakRssGrowthBytes), 1).padStart(15)}${fmt(r.use.wallSeconds).padStart(9)}${fmt(mib(r.size) / r.use.wallSeconds, 0).padStart(9)}   (${fmt(r.use.tickCpuSeconds)} s in ticks)`,
+          `${r.label.padEnd(32)}${sizeLabel(r.size).padStart(9)}${fmt(r.use.cpuSeconds, 3).padStart(11)}${fmt(mib(r.use.peakRssGrowthBytes), 1).padStart(15)}${fmt(r.use.wallSeconds).padStart(9)}${fmt(mib(r.size) / r.use.wallSeconds, 0).padStart(9)}   (${fmt(r.use.tickCpuSeconds)} s in ticks)`,
       ),
       "",
-      `app CPU, direct ÷ proxied (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
+      `app CPU for a direct upload ÷ a minimal proxy server's CPU for the same bytes (${sizeLabel(large)}): ${fmt(directLarge.cpuSeconds * 1000, 1)} ms ÷ ${fmt(proxiedLarge.cpuSeconds * 1000, 0)} ms = ${fmt(cpuRatio * 100, 2)}%   target ≤ 1%   ${verdict(cpuRatio <= 0.01)}`,
       `    floor on this machine with this stack, the least a verified multipart upload can cost the app: ` +
         `2 requests (create, complete) × ${fmt(floor.requestMs, 1)} ms (GET /api/health: Next.js routing and one query, median of ${FLOOR_SAMPLES}) + ` +
         `4 storage calls (create and complete the multipart upload, HEAD, read the first bytes) × ${fmt(floor.storageCallMs, 1)} ms (one AWS SDK call, median of ${FLOOR_SAMPLES} HEADs in this process) ` +
-        `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxied figure`,
-      `    each measured run started after a quiet second (app under ${fmt(QUIET_CPU_PER_SECOND * 1000, 1)} ms of CPU), ` +
+        `= ${fmt(floor.totalMs, 1)} ms = ${fmt((floor.totalMs / 1000 / proxiedLarge.cpuSeconds) * 100, 2)}% of the proxy server's figure`,
+      `    each measured run started after a quiet second of the app (and, before a proxied run, of the proxy server), each under ${fmt(QUIET_CPU_PER_SECOND * 1000, 1)} ms of CPU, ` +
         `reached after ${settledSeconds.map((t) => fmt(t, 0)).join(", ")} s`,
       `    app idle CPU (no requests, over 5 s before the runs): ${fmt(idleCpuPerSecond * 1000, 2)} ms per second, ` +
         `${fmt(idleCpuPerSecond * directLarge.wallSeconds * 1000, 1)} ms over the direct upload's ${fmt(directLarge.wallSeconds, 1)} s — included above, not subtracted`,
@@ -498,11 +503,11 @@ export async function run(args: string[]): Promise<void> {
         `app CPU from each call's start to its answer (${sizeLabel(large)}): ` +
         [...directCpuByRoute].map(([route, use]) => `${route} ${use.calls} × ${fmt((use.cpuSeconds / use.calls) * 1000, 1)} ms`).join(", "),
       `    per extra ${sizeLabel(large - small)} (${sizeLabel(small)} → ${sizeLabel(large)}): direct ${plusMinus((directLarge.cpuSeconds - directSmall.cpuSeconds) * 1000)} ms, ` +
-        `proxied ${plusMinus((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000)} ms ` +
+        `proxy server ${plusMinus((proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds) * 1000)} ms ` +
         `(${fmt(((directLarge.cpuSeconds - directSmall.cpuSeconds) / (proxiedLarge.cpuSeconds - find("baseline", small).cpuSeconds)) * 100, 1)}%); ` +
         `the rest of the direct figure is the per-upload cost of its app requests`,
       `    app peak RSS growth, direct: ${fmt(rssSmall, 1)} MiB (${sizeLabel(small)}), ${fmt(rssLarge, 1)} MiB (${sizeLabel(large)}); ` +
-        `proxied: ${fmt(mib(find("baseline", small).peakRssGrowthBytes), 1)} / ${fmt(mib(proxiedLarge.peakRssGrowthBytes), 1)} MiB   ` +
+        `proxy server: ${fmt(mib(find("baseline", small).peakRssGrowthBytes), 1)} / ${fmt(mib(proxiedLarge.peakRssGrowthBytes), 1)} MiB   ` +
         `target ≤ 20 MiB, not growing with size   ${verdict(Math.max(rssSmall, rssLarge) <= 20)}`,
       `    video/process events received: ${sink.events.filter((e) => e.name === "video/process").length} (one per direct upload, warm-up included)`,
     ];
@@ -536,6 +541,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await stopApp?.();
     await stopWan?.();
+    await stopProxy?.();
     await sink.stop();
     await services.stop();
     await rm(tmp, { recursive: true, force: true });
