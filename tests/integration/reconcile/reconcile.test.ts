@@ -1,11 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as completeUploadRoute } from "@/app/api/uploads/[uploadId]/complete/route";
-import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { cleanOrphans } from "@/lib/reconcile/clean-orphans";
 import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
 import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
@@ -17,7 +14,8 @@ import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { h264AacMp4, type TestMedia } from "../../support/media";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { appJobRunner, removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { testUser, type TestUser } from "../../support/users";
 
 // Each repair is shown by producing the fault it exists for, then running the reconciler
 // with its clock and event sender passed in.
@@ -63,14 +61,13 @@ async function startUpload(user: TestUser, media: TestMedia) {
 }
 
 describe("the reconciler", () => {
-  let user: TestUser;
+  const user = testUser("reconcile");
   let video: TestMedia;
 
   beforeAll(async () => {
-    user = await createTestUser("reconcile");
     video = await h264AacMp4({ seconds: 2 });
   });
-  afterEach(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("each");
 
   it("completes an upload whose browser stopped between the PUT and the completion call", async () => {
     const upload = await startUpload(user, video);
@@ -138,7 +135,7 @@ describe("the reconciler", () => {
   });
 
   it("restarts a stalled run once — the new run takes the video to ready — and fails a second stall with a clear message", async () => {
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
+    const runner = runJobsIn();
     const upload = await startUpload(user, video);
     await fetch(upload.url, { method: "PUT", body: new Uint8Array(video.bytes), headers: upload.headers });
     // The fault: the worker that claimed the project died mid-transcode, before the event ran here.
@@ -149,7 +146,7 @@ describe("the reconciler", () => {
     const { sendEvent, sendEvents, embeddedRunHeld } = await import("@/lib/jobs/send-event");
     const first = await recoverStalledProcessing(db(), settings, { now: () => new Date(), send: sendEvent, sendEvents, runHeld: embeddedRunHeld });
     expect(first.retried).toBeGreaterThanOrEqual(1);
-    await (await embeddedRunner()).idle();
+    await runner.idle();
     expect(await projectRow(upload.projectId)).toMatchObject({ status: "ready", stallRetries: 1 });
     expect((await timeline(upload.projectId)).map((e) => e.kind)).toContain("reconciled");
 
@@ -195,7 +192,7 @@ describe("the reconciler", () => {
 
 describe("the reconcile function", () => {
   it("runs all its steps when its cron fires in embedded mode and returns the counts", async () => {
-    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
+    const runner = appJobRunner();
     const outcome = await runner.trigger("reconcile");
     expect(outcome.status).toBe("completed");
     expect((outcome as { output: unknown }).output).toMatchObject({

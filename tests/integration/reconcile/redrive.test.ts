@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { jobFunctions } from "@/inngest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunHeld, embeddedRunner, sendEvent, sendEvents, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunHeld, sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
 import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
@@ -15,8 +13,9 @@ import { listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { completeUpload } from "@/lib/uploads/complete-upload";
 import { h264AacMp4, type TestMedia } from "../../support/media";
-import { createTestUser, type TestUser } from "../../support/users";
-import { MiB, mp4Bytes, putToStorage, routes, useSmallMultipartThresholds } from "../uploads/upload-client";
+import { removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
+import { MiB, mp4Bytes, putToStorage, routes, setSmallMultipartThresholds, withSmallMultipartThresholds } from "../uploads/upload-client";
 
 // Every state that waits on something is revisited: `queued` with no run, a `completing`
 // claim whose holder died, `processing` without progress, a link import without progress,
@@ -72,18 +71,16 @@ async function queuedWithLostRun(user: TestUser, media: TestMedia, waitedMinutes
 }
 
 describe("re-driving projects whose run is gone", () => {
-  let user: TestUser;
+  const user = testUser("redrive");
   let video: TestMedia;
 
   beforeAll(async () => {
-    user = await createTestUser("redrive");
     video = await h264AacMp4({ seconds: 2 });
   });
-  afterEach(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("each");
 
   it("sends a queued project no run took again under a new event id, which the runner does not drop, and the video reaches ready", async () => {
-    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
-    setEmbeddedRunner(runner);
+    const runner = runJobsIn();
     const upload = await queuedWithLostRun(user, video, 45);
     // The runner saw the first id already (its run ended without a trace): resending it is dropped.
     const original = { name: "video/process", id: `process-${upload.projectId}`, data: { projectId: upload.projectId, userId: user.id } };
@@ -137,8 +134,7 @@ describe("re-driving projects whose run is gone", () => {
   });
 
   it("after a restart, re-drives at once what the previous process had under way and leaves this process's runs alone", async () => {
-    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
-    setEmbeddedRunner(runner);
+    const runner = runJobsIn();
     // The previous process's work, last touched before the restart (dated back, so that the
     // other test files' projects in this shared database are not the previous process's).
     const queued = await queuedWithLostRun(user, video, 0);
@@ -180,14 +176,8 @@ describe("re-driving projects whose run is gone", () => {
 });
 
 describe("completion claims and uploads past their deadline", () => {
-  let user: TestUser;
-  let restoreThresholds: () => void;
-
-  beforeAll(async () => {
-    user = await createTestUser("claims");
-    restoreThresholds = useSmallMultipartThresholds();
-    return () => restoreThresholds();
-  });
+  const user = testUser("claims");
+  withSmallMultipartThresholds();
 
   async function multipartWithAllPartsInStorage() {
     const data = mp4Bytes(5 * MiB + 1000);
@@ -278,8 +268,10 @@ describe("completion claims and uploads past their deadline", () => {
 });
 
 describe("deleting a project during its upload", () => {
+  removeJobRunnerAfter("each");
+
   it("aborts the open multipart upload in storage", async () => {
-    const restore = useSmallMultipartThresholds();
+    const restore = setSmallMultipartThresholds();
     try {
       const user = await createTestUser("delete-during-upload");
       const data = mp4Bytes(5 * MiB + 1000);
@@ -290,13 +282,12 @@ describe("deleting a project during its upload", () => {
       expect((await listOpenMultipartUploads(upload.key))?.length).toBe(1);
 
       const { deleteProjectOrThrow } = await import("@/lib/projects/delete-project");
-      setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
+      const runner = runJobsIn();
       await deleteProjectOrThrow(user.claims, upload.projectId);
-      await (await embeddedRunner()).idle();
+      await runner.idle();
       expect(await listOpenMultipartUploads(upload.key)).toEqual([]);
     } finally {
       restore();
-      setEmbeddedRunner(undefined);
     }
   });
 });

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AppError, toErrorResponse } from "@/lib/api/errors";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
 import { deleteObject, headObject } from "@/lib/storage/objects";
 import { abortUpload } from "@/lib/uploads/abort-upload";
 import { completeUpload } from "@/lib/uploads/complete-upload";
 import { db } from "@/lib/db/client";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import {
   MiB,
   mp4Bytes,
@@ -17,25 +17,15 @@ import {
   timelineKinds,
   uploadParts,
   uploadRow,
-  useSmallMultipartThresholds,
+  withSmallMultipartThresholds,
 } from "./upload-client";
 
 describe("aborting an upload", () => {
-  let restoreThresholds: () => void;
-  let user: TestUser;
+  withSmallMultipartThresholds();
+  beforeAll(() => ProcessEventProbe.install());
+  removeJobRunnerAfter("all");
+  const user = testUser("abort", { each: true });
   const data = mp4Bytes(5 * MiB + 2048);
-
-  beforeAll(() => {
-    restoreThresholds = useSmallMultipartThresholds();
-    ProcessEventProbe.install();
-  });
-  afterAll(() => {
-    restoreThresholds();
-    setEmbeddedRunner(undefined);
-  });
-  beforeEach(async () => {
-    user = await createTestUser("abort");
-  });
 
   async function startMultipart() {
     const created = await routes.create(user, { filename: "abort.mp4", size: data.length, contentType: "video/mp4" });

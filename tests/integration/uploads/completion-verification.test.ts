@@ -1,7 +1,7 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { beforeEach, describe, expect, it } from "vitest";
 import { headObject } from "@/lib/storage/objects";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import { outboxRows, ProcessEventProbe, projectRow, putToStorage, routes, timelineKinds, uploadRow } from "./upload-client";
 
 const hlsPlaylist = Buffer.from(
@@ -10,13 +10,12 @@ const hlsPlaylist = Buffer.from(
 const textFile = Buffer.from("Meeting notes\n\n- ship the upload flow\n- write the tests\n".repeat(20));
 
 describe("completion verifies the stored bytes are a video", () => {
-  let user: TestUser;
+  const user = testUser("verify", { each: true });
   let probe: ProcessEventProbe;
-  beforeEach(async () => {
-    user = await createTestUser("verify");
+  beforeEach(() => {
     probe = ProcessEventProbe.install();
   });
-  afterAll(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("all");
 
   it.each([
     ["a text file renamed .mp4", textFile, "a text file"],

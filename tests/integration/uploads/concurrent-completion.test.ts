@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { removeJobRunnerAfter } from "../../support/job-runner";
 import { createTestUser } from "../../support/users";
 import {
   MiB,
@@ -11,18 +11,12 @@ import {
   routes,
   timelineKinds,
   uploadParts,
-  useSmallMultipartThresholds,
+  withSmallMultipartThresholds,
 } from "./upload-client";
 
 describe("concurrent completion", () => {
-  let restoreThresholds: () => void;
-  beforeAll(() => {
-    restoreThresholds = useSmallMultipartThresholds();
-  });
-  afterAll(() => {
-    restoreThresholds();
-    setEmbeddedRunner(undefined);
-  });
+  withSmallMultipartThresholds();
+  removeJobRunnerAfter("all");
 
   it("turns 50 simultaneous completion calls into exactly one queued transition and one event", async () => {
     const user = await createTestUser("race");

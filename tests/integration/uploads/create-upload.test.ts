@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { plans } from "@/lib/billing/plans";
 import { createUpload, type CreateUploadDeps } from "@/lib/uploads/create-upload";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
 import { MiB, ProcessEventProbe, projectRow, routes } from "./upload-client";
 
 const GiB = 1024 * MiB;
@@ -14,12 +14,9 @@ async function projectCount(user: TestUser): Promise<number> {
 }
 
 describe("POST /api/uploads", () => {
-  let user: TestUser;
   beforeAll(() => ProcessEventProbe.install());
-  afterAll(() => setEmbeddedRunner(undefined));
-  beforeEach(async () => {
-    user = await createTestUser("create");
-  });
+  removeJobRunnerAfter("all");
+  const user = testUser("create", { each: true });
 
   it.each([
     ["clip.mp4", "video/mp4"],

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
-import { createTestUser, type TestUser } from "../../support/users";
+import { beforeAll, describe, expect, it } from "vitest";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import {
   MiB,
   mp4Bytes,
@@ -9,27 +9,21 @@ import {
   routes,
   uploadParts,
   uploadRow,
-  useSmallMultipartThresholds,
+  withSmallMultipartThresholds,
 } from "./upload-client";
 
 describe("another user's upload", () => {
-  let restoreThresholds: () => void;
-  let alice: TestUser;
-  let mallory: TestUser;
+  withSmallMultipartThresholds();
+  removeJobRunnerAfter("all");
+  const alice = testUser("alice");
+  const mallory = testUser("mallory");
   let upload: { uploadId: string; projectId: string };
 
   beforeAll(async () => {
-    restoreThresholds = useSmallMultipartThresholds();
     ProcessEventProbe.install();
-    alice = await createTestUser("alice");
-    mallory = await createTestUser("mallory");
     const data = mp4Bytes(5 * MiB + 100);
     upload = (await routes.create(alice, { filename: "private.mp4", size: data.length, contentType: "video/mp4" })).body;
     await uploadParts(alice, upload.uploadId, data, 5 * MiB, [1, 2]);
-  });
-  afterAll(() => {
-    restoreThresholds();
-    setEmbeddedRunner(undefined);
   });
 
   const attempts: [string, () => Promise<{ status: number; body: any }>][] = [

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { getObjectStream, headObject } from "@/lib/storage/objects";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import {
   MiB,
   mp4Bytes,
@@ -13,7 +13,7 @@ import {
   routes,
   uploadParts,
   uploadRow,
-  useSmallMultipartThresholds,
+  withSmallMultipartThresholds,
 } from "./upload-client";
 
 const partSize = 5 * MiB;
@@ -28,21 +28,16 @@ async function storedSha256(key: string): Promise<string> {
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 describe("multipart upload through the routes", () => {
-  let restoreThresholds: () => void;
-  let user: TestUser;
+  withSmallMultipartThresholds();
+  removeJobRunnerAfter("all");
+  const user = testUser("multipart", { each: true });
   let probe: ProcessEventProbe;
   let data: Buffer;
 
   beforeAll(() => {
-    restoreThresholds = useSmallMultipartThresholds();
     data = mp4Bytes(fileSize);
   });
-  afterAll(() => {
-    restoreThresholds();
-    setEmbeddedRunner(undefined);
-  });
-  beforeEach(async () => {
-    user = await createTestUser("multipart");
+  beforeEach(() => {
     probe = ProcessEventProbe.install();
   });
 

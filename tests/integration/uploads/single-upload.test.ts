@@ -1,7 +1,7 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { beforeEach, describe, expect, it } from "vitest";
 import { getObjectRange, headObject, putObject } from "@/lib/storage/objects";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import {
   mp4Bytes,
   outboxRows,
@@ -14,14 +14,13 @@ import {
 } from "./upload-client";
 
 describe("single-PUT upload, end to end through the routes", () => {
-  let user: TestUser;
+  const user = testUser("single", { each: true });
   let probe: ProcessEventProbe;
 
-  beforeEach(async () => {
-    user = await createTestUser("single");
+  beforeEach(() => {
     probe = ProcessEventProbe.install();
   });
-  afterAll(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("all");
 
   it("records the project before returning a URL, takes the PUT directly, and queues the verified video once", async () => {
     const data = mp4Bytes(300 * 1024);

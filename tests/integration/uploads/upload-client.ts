@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { inngestClient } from "@/lib/jobs/client";
 import { envSource, setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { db } from "@/lib/db/client";
 import * as uploadsRoute from "@/app/api/uploads/route";
 import * as uploadRoute from "@/app/api/uploads/[uploadId]/route";
 import * as partsRoute from "@/app/api/uploads/[uploadId]/parts/route";
 import * as partRoute from "@/app/api/uploads/[uploadId]/parts/[partNumber]/route";
 import * as completeRoute from "@/app/api/uploads/[uploadId]/complete/route";
+import { runJobsIn } from "../../support/job-runner";
 import { callRoute } from "../../support/routes";
 import type { TestUser } from "../../support/users";
 
@@ -17,11 +18,20 @@ import type { TestUser } from "../../support/users";
 
 export const MiB = 1024 * 1024;
 
-/** Multipart from 1 MiB up, in 5 MiB parts (the S3 minimum), so tests stay small. */
-export function useSmallMultipartThresholds(): () => void {
+/** Multipart from 1 MiB up, in 5 MiB parts (the S3 minimum), so tests stay small. Returns the undo. */
+export function setSmallMultipartThresholds(): () => void {
   const { UPLOAD_SINGLE_PUT_MAX_BYTES, UPLOAD_PART_SIZE_BYTES } = envSource();
   setEnvForProcess({ UPLOAD_SINGLE_PUT_MAX_BYTES: String(MiB), UPLOAD_PART_SIZE_BYTES: String(5 * MiB) });
   return () => setEnvForProcess({ UPLOAD_SINGLE_PUT_MAX_BYTES, UPLOAD_PART_SIZE_BYTES });
+}
+
+/** The small thresholds for every test of the file or `describe` block this is called in. */
+export function withSmallMultipartThresholds(): void {
+  let restore: () => void;
+  beforeAll(() => {
+    restore = setSmallMultipartThresholds();
+  });
+  afterAll(() => restore());
 }
 
 /** Bytes that start like an MP4 (an `ftyp` box), then random data: what completion's sniffing sees. */
@@ -128,9 +138,7 @@ export class ProcessEventProbe extends EmbeddedRunner {
   }
 
   static install(options: { failSends?: boolean } = {}): ProcessEventProbe {
-    const probe = new ProcessEventProbe(options.failSends);
-    setEmbeddedRunner(probe);
-    return probe;
+    return runJobsIn(new ProcessEventProbe(options.failSends));
   }
 }
 

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { getObjectRange, headObject, putObject } from "@/lib/storage/objects";
 import { verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
 import { retryProjectOrThrow } from "@/lib/projects/retry-project";
 import { h264AacMp4, type TestMedia } from "@/tests/support/media";
-import { createTestUser, type TestUser } from "@/tests/support/users";
+import { removeJobRunnerAfter } from "@/tests/support/job-runner";
+import { testUser } from "@/tests/support/users";
 import { isolateScratchFolders, outputObjects, projectView, testEngine, timeline, usageRows } from "../processing/support";
-import { MiB, mp4Bytes, ProcessEventProbe, putToStorage, routes, uploadParts, useSmallMultipartThresholds } from "./upload-client";
+import { MiB, mp4Bytes, ProcessEventProbe, putToStorage, routes, setSmallMultipartThresholds, uploadParts } from "./upload-client";
 
 // A presigned PUT stays valid after completion until it expires: whoever holds it can put
 // other bytes under the verified key. Processing must read only the object completion
@@ -62,12 +62,11 @@ vi.mock("@/lib/media/ffmpeg", async (importOriginal) => {
 
 isolateScratchFolders("verified-source");
 
-let user: TestUser;
+const user = testUser("verified-source");
 let original: TestMedia;
 let replacement: TestMedia;
 
 beforeAll(async () => {
-  user = await createTestUser("verified-source");
   original = await h264AacMp4({ seconds: 3, width: 160, height: 120 });
   // Another video, valid and different in every way the outputs would show.
   replacement = await h264AacMp4({ seconds: 5, width: 320, height: 240 });
@@ -98,7 +97,7 @@ beforeEach(() => {
   hooks.whileFfmpegRuns = null;
   hooks.ffmpegOutcomes = [];
 });
-afterAll(() => setEmbeddedRunner(undefined));
+removeJobRunnerAfter("all");
 
 /** An upload completed through the routes, as a browser does; the presigned PUT URL stays valid. */
 async function completedUpload(media: TestMedia) {
@@ -147,7 +146,7 @@ describe("what was verified is what is processed", () => {
     const head = await headObject(single.key);
     expect(await verifiedSourceOf(single.projectId)).toEqual({ etag: head!.etag, size: original.bytes.length });
 
-    const restore = useSmallMultipartThresholds();
+    const restore = setSmallMultipartThresholds();
     try {
       const data = mp4Bytes(6 * MiB);
       const { body } = await routes.create(user, { filename: "long.mp4", size: data.length, contentType: "video/mp4" });
