@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import SharedClipPage, { generateMetadata } from "@/app/c/[token]/page";
@@ -9,26 +6,27 @@ import * as videoRoute from "@/app/c/[token]/video/route";
 import * as thumbnailRoute from "@/app/c/[token]/thumbnail/route";
 import { DELETE, GET as getProject } from "@/app/api/projects/[id]/route";
 import { GET as listProjects } from "@/app/api/projects/route";
-import { jobFunctions } from "@/inngest";
 import { eventIds } from "@/lib/jobs/events";
 import { newSharedOutputId } from "@/lib/clips/share-token";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunner, sendEvent } from "@/lib/jobs/send-event";
 import { outputKeys, sharedKeys } from "@/lib/storage/keys";
 import { headObject, listObjects, putObject } from "@/lib/storage/objects";
 import { callRoute } from "@/tests/support/routes";
-import { createTestUser, type TestUser } from "@/tests/support/users";
-import { h264AacMp4 } from "@/tests/support/media";
-import { clipRows, projectView, queuedProject, testEngine } from "./processing/support";
+import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
+import { testUser, type TestUser } from "@/tests/support/users";
+import { h264AacMp4, loudMiddleMp4 } from "@/tests/support/media";
+import { clipRows, isolateScratchFolders, projectView, queuedProject, testEngine } from "./processing/support";
 import { routes as uploadRoutes } from "./uploads/upload-client";
 
 // Object keys are never taken on trust: a row or an event naming someone else's object
 // gets it neither signed nor deleted, and a share link's URLs name no user and no project.
 
-let owner: TestUser;
-let victim: TestUser;
+isolateScratchFolders("keys");
+
+const owner = testUser("key-owner");
+const victim = testUser("key-victim");
 
 /** Objects of the victim's: an upload, a web MP4, and a shared clip whose id is recorded for them. */
 type VictimObjects = { projectId: string; upload: string; playback: string; sharedClip: string; sharedThumbnail: string };
@@ -74,10 +72,7 @@ const allVictimKeys = () => [
 ];
 
 beforeAll(async () => {
-  setEnvForProcess({ MEDIA_TEMP_DIR: await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-keys-")) });
-  setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
-  owner = await createTestUser("key-owner");
-  victim = await createTestUser("key-victim");
+  runJobsIn();
   const upload = await store(`uploads/${victim.id}/${randomUUID()}/private.mp4`);
   const projectId = await insertProject(victim, { r2Key: upload });
   const playback = await store(outputKeys.playback(victim.id, projectId));
@@ -89,7 +84,7 @@ beforeAll(async () => {
   victimObjects = { projectId, upload, playback, sharedClip, sharedThumbnail };
 });
 
-afterAll(() => setEmbeddedRunner(undefined));
+removeJobRunnerAfter("all");
 
 describe("signing only the owner's objects", () => {
   it("never signs a playback or thumbnail key a tampered row points at another user's object, and signs the owner's own", async () => {
@@ -286,7 +281,7 @@ describe("a run that makes fewer clips than the one before", () => {
   afterAll(() => setEnvForProcess({ CLIP_COUNT: "3" }));
 
   it("removes the shared files of the clips beyond its own, and forgets their ids", async () => {
-    const media = await h264AacMp4({ seconds: 34, width: 160, height: 120, keyframeSeconds: 2, loud: [12, 26] });
+    const media = await loudMiddleMp4();
     const { projectId } = await queuedProject(owner.id, media);
     expect((await testEngine(projectId, owner.id).execute()).error).toBeUndefined();
     const before = await clipRows(projectId);

@@ -65,6 +65,16 @@ export async function h264AacMp4(o: VideoOptions & AudioOptions = {}): Promise<T
   return { bytes, filename: "talk.mp4", contentType: "video/mp4" };
 }
 
+/** 24 s with a keyframe every 2 s and a loud stretch from 4 s to 16 s: remuxed, with clips. */
+export function clipWorthyMp4(): Promise<TestMedia> {
+  return h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
+}
+
+/** 34 s with a keyframe every 2 s and a loud stretch from 12 s to 26 s: clips there and around it. */
+export function loudMiddleMp4(): Promise<TestMedia> {
+  return h264AacMp4({ seconds: 34, width: 160, height: 120, keyframeSeconds: 2, loud: [12, 26] });
+}
+
 /** VP9 + Opus in WebM (what browsers record): transcoded. */
 export async function vp9OpusWebm(o: VideoOptions = {}): Promise<TestMedia> {
   const key = name("vp9-opus", o);

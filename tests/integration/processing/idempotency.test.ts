@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestUser, type TestUser } from "@/tests/support/users";
-import { h264AacMp4 } from "@/tests/support/media";
+import { describe, expect, it } from "vitest";
+import { testUser } from "@/tests/support/users";
+import { clipWorthyMp4 } from "@/tests/support/media";
 import {
   clipRows,
   isolateScratchFolders,
@@ -18,19 +18,11 @@ import {
 
 isolateScratchFolders("idem");
 
-let user: TestUser;
-
-beforeAll(async () => {
-  user = await createTestUser("idempotency");
-});
-
-
-const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
-
+const user = testUser("idempotency");
 
 describe("process-video delivered more than once", () => {
   it("does nothing the second time the event arrives after the project is ready: one usage row, one set of outputs", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     const first = await testEngine(projectId, user.id).execute();
     expect(first.result).toMatchObject({ status: "ready" });
     const clipsAfterFirst = await clipRows(projectId);
@@ -45,7 +37,7 @@ describe("process-video delivered more than once", () => {
   });
 
   it("lets only one of two simultaneous deliveries process the project", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
 
     const runs = await Promise.all([
       testEngine(projectId, user.id).execute(),

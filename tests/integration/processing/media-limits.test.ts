@@ -8,7 +8,7 @@ import { UPLOADED_VIDEO_DEMUXERS } from "@/lib/media/media-input";
 import { MediaToolError, memoryLimitBytes, runMediaTool } from "@/lib/media/run-media-tool";
 import { explainLimitFailure } from "@/lib/processing/make-web-mp4";
 import { ProcessingError } from "@/lib/processing/processing-error";
-import { createTestUser, type TestUser } from "@/tests/support/users";
+import { testUser } from "@/tests/support/users";
 import { h264AacMp4, headerUnderstatesDurationMkv, hugePictureMkv, type TestMedia } from "@/tests/support/media";
 import {
   clipRows,
@@ -28,11 +28,10 @@ import {
 
 isolateScratchFolders("media-limits");
 
-let user: TestUser;
+const user = testUser("media-limits");
 let work: string;
 
 beforeAll(async () => {
-  user = await createTestUser("media-limits");
   work = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-media-limits-"));
 });
 

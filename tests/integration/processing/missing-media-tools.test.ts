@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { jobFunctions } from "@/inngest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { setEnvForProcess } from "@/lib/env";
 import { ffmpegPath, ffprobePath } from "@/lib/media/binaries";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import type { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
+import { sendEvent } from "@/lib/jobs/send-event";
 import { MEDIA_TOOLS_UNAVAILABLE_MESSAGE } from "@/lib/processing/explain-unavailable-tool";
 import { retryProjectOrThrow } from "@/lib/projects/retry-project";
-import { createTestUser, type TestUser } from "@/tests/support/users";
+import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
+import { testUser } from "@/tests/support/users";
 import { h264AacMp4 } from "@/tests/support/media";
 import { isolateScratchFolders, processEvent, projectView, queuedProject, timeline } from "./support";
 
@@ -16,23 +16,20 @@ import { isolateScratchFolders, processEvent, projectView, queuedProject, timeli
 
 isolateScratchFolders("missing-tools");
 
-let user: TestUser;
+const user = testUser("missing-tools");
 let runner: EmbeddedRunner;
 const installed = { FFMPEG_PATH: ffmpegPath(), FFPROBE_PATH: ffprobePath() };
 
-beforeAll(async () => {
-  user = await createTestUser("missing-tools");
-  runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
-  setEmbeddedRunner(runner);
+beforeAll(() => {
+  runner = runJobsIn();
 });
+removeJobRunnerAfter("all");
 
 afterEach(async () => {
   await runner.idle();
   setEnvForProcess(installed);
   vi.restoreAllMocks();
 });
-
-afterAll(() => setEmbeddedRunner(undefined));
 
 describe("processing when a media tool cannot be started", () => {
   it("ends the run at once without retries, tells the person the server cannot process videos, names the missing binary in the log, and Retry works once it is installed", async () => {

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deleteObject, listObjects } from "@/lib/storage/objects";
-import { createTestUser, type TestUser } from "@/tests/support/users";
+import { createTestUser, testUser, type TestUser } from "@/tests/support/users";
 import {
   audioOnlyMp4,
   h264AacMp4,
@@ -28,12 +28,7 @@ import {
 
 isolateScratchFolders("refusals");
 
-let user: TestUser;
-
-beforeAll(async () => {
-  user = await createTestUser("refusals");
-});
-
+const user = testUser("refusals");
 
 async function refusedRun(owner: TestUser, projectId: string) {
   const { result, error } = await testEngine(projectId, owner.id).execute();

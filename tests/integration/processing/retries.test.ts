@@ -1,17 +1,17 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { jobFunctions } from "@/inngest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { processVideoFunction } from "@/inngest/functions/process-video";
 import { db } from "@/lib/db/client";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import type { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
+import { sendEvent } from "@/lib/jobs/send-event";
 import { recordUsage } from "@/lib/db/queries/processing";
 import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
 import { uploadFile } from "@/lib/processing/stored-media";
 import { deleteProjectOrThrow } from "@/lib/projects/delete-project";
 import { retryProjectOrThrow } from "@/lib/projects/retry-project";
-import { createTestUser, type TestUser } from "@/tests/support/users";
-import { h264AacMp4, vp9OpusWebm } from "@/tests/support/media";
+import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
+import { testUser } from "@/tests/support/users";
+import { clipWorthyMp4, vp9OpusWebm } from "@/tests/support/media";
 import {
   clipRows,
   isolateScratchFolders,
@@ -57,26 +57,19 @@ function refuseThumbnailUploads(times: number, message: string): { refused: () =
 
 isolateScratchFolders("retries");
 
-let user: TestUser;
+const user = testUser("retries");
 let runner: EmbeddedRunner;
 
-beforeAll(async () => {
-  user = await createTestUser("retries");
-  runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 });
-  setEmbeddedRunner(runner);
+beforeAll(() => {
+  runner = runJobsIn();
 });
+removeJobRunnerAfter("all");
 
 afterEach(async () => {
   await runner.idle();
   vi.mocked(uploadFile).mockReset().mockImplementation(actualStoredMedia.uploadFile);
   vi.mocked(recordUsage).mockReset().mockImplementation(actualQueries.recordUsage);
 });
-
-afterAll(async () => {
-  setEmbeddedRunner(undefined);
-});
-
-const clipVideo = () => h264AacMp4({ seconds: 24, width: 160, height: 120, keyframeSeconds: 2, loud: [4, 16] });
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -89,7 +82,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 
 describe("process-video when a step fails", () => {
   it("completes when a failed middle step is retried, reusing the earlier steps' results (@inngest/test)", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     const event = processEvent(projectId, user.id);
     refuseThumbnailUploads(1, "storage briefly unavailable");
 
@@ -124,7 +117,7 @@ describe("process-video when a step fails", () => {
   });
 
   it("retries a failing step within the run and reaches ready (embedded mode, the function's own retries)", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     const storage = refuseThumbnailUploads(2, "storage briefly unavailable");
 
     await sendEvent(processEvent(projectId, user.id));
@@ -136,7 +129,7 @@ describe("process-video when a step fails", () => {
   });
 
   it("ends in error with the stage and a retry hint when retries run out (onFailure), counting nothing", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     const storage = refuseThumbnailUploads(Infinity, "connect ECONNREFUSED 10.0.0.7:443");
 
     await sendEvent(processEvent(projectId, user.id));
@@ -154,7 +147,7 @@ describe("process-video when a step fails", () => {
   });
 
   it("after a run that failed for good, a retry from the UI makes the outputs again in place and keeps the clips' share links", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     vi.mocked(recordUsage).mockRejectedValue(new Error("database failover"));
     await sendEvent(processEvent(projectId, user.id));
     await runner.idle();
@@ -201,7 +194,7 @@ describe("process-video when the project is deleted", () => {
 
 describe("process-video after the reconciler restarted a stalled run", () => {
   it("does not let the old run's failure touch the project the new run now holds", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     // The old run claimed the project and stalled; the reconciler released it and a new run claimed it.
     await db()`update projects set status = 'processing', processing_run_id = 'new-run', stage = 'transcode' where id = ${projectId}`;
 
@@ -217,7 +210,7 @@ describe("process-video after the reconciler restarted a stalled run", () => {
   });
 
   it("records the failure of a run that failed before claiming a queued project", async () => {
-    const { projectId } = await queuedProject(user.id, await clipVideo());
+    const { projectId } = await queuedProject(user.id, await clipWorthyMp4());
     expect(await recordUnexpectedFailure(db(), { projectId, userId: user.id, runId: "a-run", error: { message: "storage down" } })).toBe(true);
     expect(await projectView(projectId)).toMatchObject({ status: "error", errorCode: "processing_failed" });
   });

@@ -1,25 +1,23 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import SharedClipPage, { generateMetadata } from "@/app/c/[token]/page";
 import * as thumbnailRoute from "@/app/c/[token]/thumbnail/route";
 import * as videoRoute from "@/app/c/[token]/video/route";
-import { env, setEnvForProcess } from "@/lib/env";
+import { env } from "@/lib/env";
 import { newShareToken } from "@/lib/clips/share-token";
 import { callRoute } from "@/tests/support/routes";
 import { createTestUser } from "@/tests/support/users";
 import { h264AacMp4 } from "@/tests/support/media";
-import { clipRows, objectBytes, queuedProject, testEngine } from "./support";
+import { clipRows, isolateScratchFolders, objectBytes, queuedProject, testEngine } from "./support";
 
 // The public page of a clip: no sign-in, Open Graph tags for link previews, and the clip
 // playing from storage through a signed URL.
 
+isolateScratchFolders("share");
+
 let clip: { shareToken: string; key: string; thumbnailKey: string };
 
 beforeAll(async () => {
-  setEnvForProcess({ MEDIA_TEMP_DIR: await mkdtemp(path.join(os.tmpdir(), "clipcrafter-scratch-share-")) });
   const user = await createTestUser("share");
   const { projectId } = await queuedProject(user.id, await h264AacMp4({ seconds: 12, width: 160, height: 120 }), {
     title: "Team offsite",

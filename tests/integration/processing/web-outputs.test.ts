@@ -1,12 +1,13 @@
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { headObject } from "@/lib/storage/objects";
-import { createTestUser, type TestUser } from "@/tests/support/users";
+import { testUser } from "@/tests/support/users";
 import {
   blackStartMp4,
   h264AacMp4,
   h264NoAudioMp4,
+  loudMiddleMp4,
   oddDimensionsWebm,
   rotatedPhoneMp4,
   vp9OpusWebm,
@@ -30,7 +31,8 @@ import {
 
 isolateScratchFolders("web");
 
-let user: TestUser;
+// A person per test: the Free plan's 10 videos a month would otherwise run out in this file.
+const user = testUser("web-outputs", { each: true });
 
 beforeAll(async () => {
   // Records every change of a project's progress with the time it was written.
@@ -46,12 +48,6 @@ beforeAll(async () => {
     create or replace trigger test_progress_log after update on projects for each row execute function test_log_progress();`);
 });
 
-// A person per test: the Free plan's 10 videos a month would otherwise run out in this file.
-beforeEach(async () => {
-  user = await createTestUser("web-outputs");
-});
-
-
 const isJpeg = (bytes: Buffer) => bytes[0] === 0xff && bytes[1] === 0xd8;
 const faststart = (bytes: Buffer) => bytes.indexOf("moov") > 0 && bytes.indexOf("moov") < bytes.indexOf("mdat");
 const stagesStarted = async (projectId: string) =>
@@ -59,7 +55,7 @@ const stagesStarted = async (projectId: string) =>
 
 describe("process-video on the videos people upload", () => {
   it("remuxes an H.264/AAC MP4 without re-encoding into a faststart web MP4 with a thumbnail and highlight clips", async () => {
-    const media = await h264AacMp4({ seconds: 34, width: 160, height: 120, keyframeSeconds: 2, loud: [12, 26] });
+    const media = await loudMiddleMp4();
     const { projectId } = await queuedProject(user.id, media);
 
     const { result, error } = await testEngine(projectId, user.id).execute();
