@@ -2,15 +2,15 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngestClient } from "@/lib/jobs/client";
-import { jobFunctions } from "@/inngest";
 import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
 import { currentRunSignal } from "@/lib/jobs/run-cancellation";
 import { startEmbeddedCron } from "@/lib/jobs/embedded-cron";
-import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunner, sendEvent } from "@/lib/jobs/send-event";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { outputKeys } from "@/lib/storage/keys";
 import { eventIds } from "@/lib/jobs/events";
 import { db } from "@/lib/db/client";
+import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
 import { createTestUser } from "@/tests/support/users";
 
 const fast = { retryDelayMs: () => 5 };
@@ -25,8 +25,10 @@ async function cancelWhileStepWaits(runner: EmbeddedRunner, openGate: () => void
 }
 
 describe("embedded job mode", () => {
+  removeJobRunnerAfter("all");
+
   it("runs a registered function to completion when an event is sent", async () => {
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), fast));
+    runJobsIn();
     const userId = (await createTestUser("embedded")).id;
     const projectId = randomUUID();
     const playback = outputKeys.playback(userId, projectId);

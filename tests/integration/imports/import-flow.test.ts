@@ -1,16 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createImport } from "@/app/api/imports/route";
-import { jobFunctions } from "@/inngest";
 import { importUrlFunction } from "@/inngest/functions/import-url";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { headObject } from "@/lib/storage/objects";
 import { h264AacMp4, textFile, type TestMedia } from "../../support/media";
 import { startFixtureServer, type FixtureServer } from "../../support/http-fixtures";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 
 async function project(projectId: string) {
   const [row] = await db()<
@@ -27,7 +26,7 @@ async function timelineKinds(projectId: string): Promise<string[]> {
 
 describe("importing a video from a pasted link", () => {
   let server: FixtureServer;
-  let user: TestUser;
+  const user = testUser("importer");
   let video: TestMedia;
 
   beforeAll(async () => {
@@ -55,18 +54,17 @@ describe("importing a video from a pasted link", () => {
         res.end();
       }
     });
-    user = await createTestUser("importer");
   });
-  afterEach(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("each");
   afterAll(async () => {
     await server?.close();
     setEnvForProcess({ IMPORT_ALLOWED_HOSTS: "" });
   });
 
   async function importAndWait(url: string) {
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
+    const runner = runJobsIn();
     const response = await callRoute(createImport, { body: { url }, headers: user.auth });
-    await (await embeddedRunner()).idle();
+    await runner.idle();
     return response;
   }
 

@@ -1,19 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteProject } from "@/app/api/projects/[id]/route";
 import { POST as createImport } from "@/app/api/imports/route";
-import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
-import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
-import { setEmbeddedRunner } from "@/lib/jobs/send-event";
+import type { EmbeddedRunner, RunOutcome } from "@/lib/jobs/embedded-runner";
 import { downloadImport, IMPORT_PROJECT_CHECK_MS } from "@/lib/imports/import-source";
 import { listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { listObjects } from "@/lib/storage/objects";
 import { h264AacMp4, type TestMedia } from "../../support/media";
 import { startFixtureServer, type FixtureServer } from "../../support/http-fixtures";
 import { callRoute } from "../../support/routes";
+import { appJobRunner, removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
 import { createTestUser, type TestUser } from "../../support/users";
 
 // Links that are slow on purpose, served by a local HTTP server: a trickle (a few bytes
@@ -75,18 +74,14 @@ describe("imports from slow or stalled links", () => {
       }
     });
   });
-  afterEach(async () => {
-    setEmbeddedRunner(undefined);
-  });
+  removeJobRunnerAfter("each");
   afterAll(async () => {
     await server?.close();
     setEnvForProcess({ IMPORT_ALLOWED_HOSTS: "", IMPORT_STALL_SECONDS: "60" });
   });
 
   function freshRunner(): EmbeddedRunner {
-    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
-    setEmbeddedRunner(runner);
-    return runner;
+    return runJobsIn(appJobRunner({ onOutcome: (o) => outcomes.push(o) }));
   }
 
   async function startImport(user: TestUser, url: string): Promise<string> {

@@ -1,14 +1,15 @@
 import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { envSource, setEnvForProcess } from "@/lib/env";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { sendEvent, sendEvents, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
 import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
 import { requestDeliveries } from "@/lib/webhooks/request-deliveries";
+import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
 import { createTestUser } from "@/tests/support/users";
 
 // Events that go out together go in one send: one request to Inngest (per hundred), one
@@ -60,7 +61,7 @@ describe("sending events in batches to an Inngest server", () => {
 });
 
 describe("sending events in batches in embedded mode", () => {
-  afterEach(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("each");
 
   it("hands a batch to the embedded runner in one call", async () => {
     const calls: number[] = [];
@@ -71,7 +72,7 @@ describe("sending events in batches in embedded mode", () => {
       }
     }
     // No functions registered: the runner only counts what it is handed.
-    setEmbeddedRunner(new CountingRunner([], { retryDelayMs: () => 5 }));
+    runJobsIn(new CountingRunner([], { retryDelayMs: () => 5 }));
     await sendEvents([event(1), event(2), event(3)]);
     await sendEvent(event(4));
     expect(calls).toEqual([3, 1]);

@@ -3,19 +3,19 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteProject } from "@/app/api/projects/[id]/route";
-import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
-import { EmbeddedRunner, type RunOutcome } from "@/lib/jobs/embedded-runner";
-import { sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import type { RunOutcome } from "@/lib/jobs/embedded-runner";
+import { sendEvent } from "@/lib/jobs/send-event";
 import { ffmpegPath } from "@/lib/media/binaries";
 import { HOLD_CHECK_INTERVAL_MS } from "@/lib/processing/while-run-holds-project";
 import { listObjects } from "@/lib/storage/objects";
 import { projectPrefix } from "@/lib/storage/keys";
 import type { TestMedia } from "@/tests/support/media";
 import { callRoute } from "@/tests/support/routes";
+import { appJobRunner, removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
 import { createTestUser } from "@/tests/support/users";
 import { leftoverScratchDirs, processEvent, projectView, queuedProject, testEngine } from "../processing/support";
 
@@ -59,12 +59,11 @@ describe("deleting a project while its video is processed (embedded mode)", () =
     setEnvForProcess({ MEDIA_TEMP_DIR: scratchRoot });
     source = await longTranscodeSource(await mkdtemp(path.join(os.tmpdir(), "clipcrafter-cancel-media-")));
   }, 60_000);
-  afterAll(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("all");
 
   it("kills the transcoding ffmpeg at once and leaves no output or scratch files", async () => {
     const outcomes: RunOutcome[] = [];
-    const runner = new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5, onOutcome: (o) => outcomes.push(o) });
-    setEmbeddedRunner(runner);
+    const runner = runJobsIn(appJobRunner({ onOutcome: (o) => outcomes.push(o) }));
     const user = await createTestUser("cancels-transcode");
     const { projectId } = await queuedProject(user.id, source);
     await sendEvent(processEvent(projectId, user.id));

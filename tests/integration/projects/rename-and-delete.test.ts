@@ -1,23 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET, PATCH } from "@/app/api/projects/[id]/route";
-import { jobFunctions } from "@/inngest";
 import { db } from "@/lib/db/client";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunner } from "@/lib/jobs/send-event";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { outputKeys } from "@/lib/storage/keys";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import { insertProject, makeReady } from "./fixtures";
 
 describe("PATCH /api/projects/:id", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
+  const owner = testUser("renamer");
+  const stranger = testUser("stranger");
   let projectId: string;
 
   beforeAll(async () => {
-    owner = await createTestUser("renamer");
-    stranger = await createTestUser("stranger");
     projectId = await insertProject(owner, { title: "IMG_0042.mov" });
   });
 
@@ -58,14 +55,10 @@ describe("PATCH /api/projects/:id", () => {
 });
 
 describe("DELETE /api/projects/:id", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
-
-  beforeAll(async () => {
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
-    owner = await createTestUser("deleter");
-    stranger = await createTestUser("stranger");
-  });
+  const owner = testUser("deleter");
+  const stranger = testUser("stranger");
+  beforeAll(() => runJobsIn());
+  removeJobRunnerAfter("all");
 
   it("deletes the project, its timeline and clips, and removes every stored file", async () => {
     const projectId = await insertProject(owner, { status: "processing" });

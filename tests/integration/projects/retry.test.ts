@@ -1,18 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/projects/[id]/retry/route";
 import { inngestClient } from "@/lib/jobs/client";
 import { db } from "@/lib/db/client";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
-import { embeddedRunner, setEmbeddedRunner } from "@/lib/jobs/send-event";
+import { embeddedRunner } from "@/lib/jobs/send-event";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { testUser } from "../../support/users";
 import { insertProject } from "./fixtures";
 
 type Received = { name: string; id: string; data: Record<string, unknown> };
 
 describe("POST /api/projects/:id/retry", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
+  const owner = testUser("retrier");
+  const stranger = testUser("stranger");
   const received: Received[] = [];
 
   beforeAll(async () => {
@@ -21,16 +22,13 @@ describe("POST /api/projects/:id/retry", () => {
       inngestClient().createFunction({ id, triggers: [{ event }], retries: 0 }, async ({ event: e }) => {
         received.push({ name: e.name, id: e.id ?? "", data: e.data as Record<string, unknown> });
       });
-    setEmbeddedRunner(
+    runJobsIn(
       new EmbeddedRunner([record("record-process", "video/process"), record("record-import", "video/import")], {
         retryDelayMs: () => 5,
       }),
     );
-    owner = await createTestUser("retrier");
-    stranger = await createTestUser("stranger");
   });
-
-  afterAll(() => setEmbeddedRunner(undefined));
+  removeJobRunnerAfter("all");
   beforeEach(() => {
     received.length = 0;
   });

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { jobFunctions } from "@/inngest";
 import { eventIds } from "@/lib/jobs/events";
 import { POST as registerEndpointRoute } from "@/app/api/webhooks/endpoints/route";
 import { GET as listDeliveriesRoute } from "@/app/api/webhooks/endpoints/[id]/deliveries/route";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
-import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { finalizeProject } from "@/lib/processing/finalize-project";
 import { failProject, transitionProject } from "@/lib/projects/transitions";
@@ -15,7 +13,8 @@ import { recordStatusDeliveries } from "@/lib/webhooks/record-status-deliveries"
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "@/lib/webhooks/retry-schedule";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { runJobsIn } from "../../support/job-runner";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
 import { startReceiver, verifiesAsStandardWebhook, type Receiver } from "./receiver";
 
 const RETRY_BASE_SECONDS = 0.002; // the schedule's shape, in milliseconds instead of hours
@@ -69,7 +68,7 @@ async function endpointRow(id: string) {
 
 describe("webhooks for project status changes", () => {
   let receiver: Receiver;
-  let user: TestUser;
+  const user = testUser("webhook-user", { each: true });
 
   beforeAll(async () => {
     setEnvForProcess({ WEBHOOK_ALLOWED_HOSTS: "127.0.0.1", WEBHOOK_RETRY_BASE_SECONDS: String(RETRY_BASE_SECONDS), WEBHOOK_TIMEOUT_SECONDS: "0.5" });
@@ -79,9 +78,8 @@ describe("webhooks for project status changes", () => {
     setEnvForProcess({ WEBHOOK_ALLOWED_HOSTS: "", WEBHOOK_RETRY_BASE_SECONDS: "5", WEBHOOK_TIMEOUT_SECONDS: "15" });
     await receiver?.close();
   });
-  beforeEach(async () => {
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
-    user = await createTestUser("webhook-user");
+  beforeEach(() => {
+    runJobsIn();
   });
   afterEach(async () => {
     await settle();
@@ -293,7 +291,7 @@ describe("webhooks for project status changes", () => {
     // The reconciler resends it (same id), then a process without Inngest's memory of that id does too.
     await sendEvent(event);
     await settle();
-    setEmbeddedRunner(new EmbeddedRunner(jobFunctions(), { retryDelayMs: () => 5 }));
+    runJobsIn();
     await sendEvent(event);
     await sendEvent({ ...event, id: `${event.id}-copy` });
     await settle();
