@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { callRoute } from "../support/routes";
-import { createTestUser, type TestUser } from "../support/users";
+import { testUser } from "../support/users";
 
 // Every state-changing route, reached the way a page on another origin would reach it: with
 // the person's session cookie (the browser adds it) and the page's Origin / Sec-Fetch-Site.
@@ -42,11 +42,10 @@ const foreign: { label: string; headers: Record<string, string> }[] = [
 ];
 
 describe("state-changing routes, reached from another origin with the session cookie", () => {
-  let victim: TestUser;
+  const victim = testUser("csrf-victim");
   let cookie: string;
 
   beforeAll(async () => {
-    victim = await createTestUser("csrf-victim");
     cookie = `cc_session=${victim.token}`;
   });
 

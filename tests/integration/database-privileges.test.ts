@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
-import { createTestUser, type TestUser } from "../support/users";
+import { testUser, type TestUser } from "../support/users";
 
 // What a browser holding the anon key can do through Supabase's Data API is what the
 // `authenticated` (signed in) and `anon` roles may do in Postgres. These tests take the
@@ -63,8 +63,8 @@ const asAnon: Run = (work) =>
 const ownerFilter = (table: Table, userId: string) => (table.ownerColumn ? `where ${table.ownerColumn} = '${userId}'` : "");
 
 describe("database privileges of people (Supabase's authenticated and anon roles)", () => {
-  let owner: TestUser;
-  let other: TestUser;
+  const owner = testUser("privileges-owner");
+  const other = testUser("privileges-other");
   let projectId: string;
   let uploadId: string;
   let endpointId: string;
@@ -72,8 +72,6 @@ describe("database privileges of people (Supabase's authenticated and anon roles
   const asOwner: Run = (work) => asUser(owner.claims, work);
 
   beforeAll(async () => {
-    owner = await createTestUser("privileges-owner");
-    other = await createTestUser("privileges-other");
     const sql = db();
     // One row of the owner's in every table, written by the server, so each refusal below is
     // a refusal to touch something that exists.

@@ -10,7 +10,7 @@ import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { encodeProjectCursor } from "@/lib/projects/cursor";
 import { callRoute } from "../support/routes";
-import { createTestUser, type TestUser } from "../support/users";
+import { createTestUser, testUser } from "../support/users";
 import { insertProject } from "./projects/fixtures";
 
 // Input a careless client or an attacker sends: each gets a 4xx with a message a person
@@ -22,11 +22,10 @@ function expectRefusal(result: { status: number; body: any }, status: number, me
 }
 
 describe("hostile input", () => {
-  let user: TestUser;
+  const user = testUser("hostile");
   let projectId: string;
 
   beforeAll(async () => {
-    user = await createTestUser("hostile");
     projectId = await insertProject(user, { title: "talk.mp4", status: "ready" });
   });
 

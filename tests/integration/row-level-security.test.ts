@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { asUser } from "@/lib/db/as-user";
 import { db } from "@/lib/db/client";
 import { getProject, listProjects } from "@/lib/db/queries/projects";
-import { createTestUser, type TestUser } from "../support/users";
+import { testUser, type TestUser } from "../support/users";
 
 async function insertProject(owner: TestUser, title: string): Promise<string> {
   const [row] = await db()<{ id: string }[]>`
@@ -11,13 +11,11 @@ async function insertProject(owner: TestUser, title: string): Promise<string> {
 }
 
 describe("row-level security through the data layer", () => {
-  let alice: TestUser;
-  let bob: TestUser;
+  const alice = testUser("alice");
+  const bob = testUser("bob");
   let bobProject: string;
 
   beforeAll(async () => {
-    alice = await createTestUser("alice");
-    bob = await createTestUser("bob");
     await insertProject(alice, "alice's video");
     bobProject = await insertProject(bob, "bob's video");
   });

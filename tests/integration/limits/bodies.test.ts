@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyLimits } from "@/lib/api/read-body";
-import { createTestUser, type TestUser } from "../../support/users";
+import { testUser } from "../../support/users";
 import { disableBilling, enableBilling, testStripeSettings } from "../billing/billing-env";
 
 // Every route that reads a body refuses one over its cap: at once when Content-Length says
@@ -59,10 +59,9 @@ function call(c: Case, body: ReadableStream<Uint8Array> | string, headers: Recor
   );
 }
 
-let user: TestUser;
+const user = testUser("bodies");
 
 beforeAll(async () => {
-  user = await createTestUser("bodies");
   enableBilling(testStripeSettings);
 });
 

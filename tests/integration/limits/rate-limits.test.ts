@@ -11,7 +11,7 @@ import { POST as registerEndpoint } from "@/app/api/webhooks/endpoints/route";
 import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
 import { insertProject } from "../projects/fixtures";
 
 // Each limit with a small window set through its setting: the requests up to the limit pass
@@ -61,11 +61,7 @@ async function provesLimitAndReset(send: () => Promise<Result>, passing: number,
 }
 
 describe("rate limits per person", () => {
-  let user: TestUser;
-
-  beforeAll(async () => {
-    user = await createTestUser("limited");
-  });
+  const user = testUser("limited");
 
   it("limits upload creation, and the next window is open again", async () => {
     const person = await createTestUser("uploader");

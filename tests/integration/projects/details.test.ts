@@ -2,18 +2,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/projects/[id]/route";
 import { env } from "@/lib/env";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { testUser } from "../../support/users";
 import { insertProject, makeReady } from "./fixtures";
 
 describe("GET /api/projects/:id", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
+  const owner = testUser("viewer");
+  const stranger = testUser("stranger");
   let readyId: string;
   let shareToken: string;
 
   beforeAll(async () => {
-    owner = await createTestUser("viewer");
-    stranger = await createTestUser("stranger");
     readyId = await insertProject(owner, {
       title: "Conference talk",
       status: "processing",

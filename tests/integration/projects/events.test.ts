@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as projectEvents } from "@/app/api/projects/[id]/events/route";
 import { GET as projectChanges } from "@/app/api/projects/events/route";
 import { streamProjectEvents } from "@/lib/projects/stream-project-events";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
 import { insertProject, makeReady, setStatus } from "./fixtures";
 
 type Frame = { event?: string; data?: any; comment?: string };
@@ -51,13 +51,8 @@ function request(path: string, user: TestUser, signal?: AbortSignal) {
 }
 
 describe("GET /api/projects/:id/events", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
-
-  beforeAll(async () => {
-    owner = await createTestUser("watcher");
-    stranger = await createTestUser("stranger");
-  });
+  const owner = testUser("watcher");
+  const stranger = testUser("stranger");
 
   it("sends the project now, each change of stage and progress, and ends once it is ready", async () => {
     const projectId = await insertProject(owner, { status: "processing", stage: "probe", progress: 5 });

@@ -1,22 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
+import type { ProjectRow } from "@/lib/db/queries/projects";
 import { putObject } from "@/lib/storage/objects";
 import { outputKeys } from "@/lib/storage/keys";
 import type { TestUser } from "../../support/users";
 
-type ProjectFields = Partial<{
-  title: string;
-  status: string;
-  stage: string | null;
-  progress: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  sourceType: "upload" | "url";
-  sourceUrl: string | null;
-  r2Key: string | null;
-  uploadCompletedAt: Date | null;
-  createdAt: Date;
-}>;
+type ProjectFields = Partial<
+  Pick<
+    ProjectRow,
+    | "title"
+    | "status"
+    | "stage"
+    | "progress"
+    | "errorCode"
+    | "errorMessage"
+    | "sourceType"
+    | "sourceUrl"
+    | "r2Key"
+    | "uploadCompletedAt"
+    | "createdAt"
+  >
+>;
 
 /** Inserts a project row the way the pipeline leaves it, as the server (no RLS). */
 export async function insertProject(owner: TestUser, fields: ProjectFields = {}): Promise<string> {

@@ -1,17 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/projects/route";
 import { callRoute } from "../../support/routes";
-import { createTestUser, type TestUser } from "../../support/users";
+import { createTestUser, testUser } from "../../support/users";
 import { insertProject } from "./fixtures";
 
 describe("GET /api/projects", () => {
-  let owner: TestUser;
-  let stranger: TestUser;
+  const owner = testUser("lister");
+  const stranger = testUser("stranger");
   const created: string[] = [];
 
   beforeAll(async () => {
-    owner = await createTestUser("lister");
-    stranger = await createTestUser("stranger");
     const base = Date.UTC(2026, 0, 1);
     // 120 projects, two per second with equal timestamps, so the cursor must break ties by id.
     for (let i = 0; i < 120; i++) {
