@@ -2,7 +2,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/api/errors";
 import { safeFilename } from "@/lib/storage/keys";
 import { guardedRequest, RequestFailedError } from "@/lib/net/guarded-request";
-import { checkFetchTarget } from "./ssrf-guard";
+import { checkFetchTarget } from "@/lib/net/ssrf-guard";
 import { streamToStorage } from "./stream-to-storage";
 import { resolveMediaUrl, ytDlpPath } from "./resolve-web-page";
 

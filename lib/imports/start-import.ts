@@ -10,7 +10,7 @@ import { deliverOutboxEvent, enqueueEvent, type OutboxEvent } from "@/lib/outbox
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { log } from "@/lib/log";
 import { allowedImportHosts } from "./download-source";
-import { checkFetchTarget } from "./ssrf-guard";
+import { checkFetchTarget } from "@/lib/net/ssrf-guard";
 
 export type StartImportDeps = { send: typeof sendEvent; now: () => Date };
 const defaultDeps: StartImportDeps = { send: sendEvent, now: () => new Date() };

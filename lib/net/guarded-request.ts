@@ -2,7 +2,7 @@ import http, { type IncomingMessage } from "node:http";
 import https, { type RequestOptions } from "node:https";
 import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
-import { UrlRefusedError, type CheckedTarget } from "@/lib/imports/ssrf-guard";
+import { UrlRefusedError, type CheckedTarget } from "./ssrf-guard";
 
 // The one HTTP client for URLs a person gave the server (a pasted video link, a webhook
 // endpoint). The first URL and every redirect it follows pass the SSRF guard first, and

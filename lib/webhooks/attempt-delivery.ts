@@ -1,6 +1,6 @@
 import type { Sql } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { UrlRefusedError } from "@/lib/imports/ssrf-guard";
+import { UrlRefusedError } from "@/lib/net/ssrf-guard";
 import { log } from "@/lib/log";
 import { RequestFailedError } from "@/lib/net/guarded-request";
 import { failDelivery, getDeliveryToAttempt, recordAttempt, type DeliveryToAttempt } from "@/lib/db/queries/webhook-deliveries";

@@ -1,5 +1,5 @@
 import { env } from "@/lib/env";
-import { checkFetchTarget, UrlRefusedError, type CheckedTarget, type Resolver } from "@/lib/imports/ssrf-guard";
+import { checkFetchTarget, UrlRefusedError, type CheckedTarget, type Resolver } from "@/lib/net/ssrf-guard";
 
 /** Hosts that may receive webhooks although private or loopback: tests and local development only. */
 export function webhookAllowedHosts(): string[] {

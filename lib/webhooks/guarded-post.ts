@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Resolver } from "@/lib/imports/ssrf-guard";
+import type { Resolver } from "@/lib/net/ssrf-guard";
 import { guardedRequest } from "@/lib/net/guarded-request";
 import { checkEndpointUrl } from "./check-endpoint-url";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressRefusal, checkFetchTarget, UrlRefusedError, type Resolver } from "@/lib/imports/ssrf-guard";
+import { addressRefusal, checkFetchTarget, UrlRefusedError, type Resolver } from "@/lib/net/ssrf-guard";
 
 // A resolver that answers from a table: no test here opens a connection or asks DNS.
 const names: Record<string, string[]> = {

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/api/errors";
 // URL and every redirect. The URL parser normalises every host spelling first (decimal,
 // octal and hex IPv4, short forms like 127.1, percent-encoding, IPv6 brackets), then
 // every address the name resolves to must be ordinary public unicast. The caller
-// connects to the address checked here (lib/net/guarded-request.ts), so a DNS answer that
+// connects to the address checked here (guarded-request.ts), so a DNS answer that
 // changes between check and connect (rebinding) cannot redirect the connection.
 
 export type CheckedTarget = { url: URL; hostname: string; address: string; family: 4 | 6 };
