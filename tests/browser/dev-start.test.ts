@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envSource } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
+import { listeningAddresses } from "../support/listening-sockets";
 
 // `npm run dev` as a newcomer runs it, on free ports with a throwaway data folder: what it
 // prints from the first line to the last must hold no warning, deprecation or error.
@@ -16,19 +17,6 @@ const TROUBLE = /warn|deprecat|EBADENGINE|error/i;
 // past 200 ms, prints this hint about the disk. On these shared 2-core machines under load
 // it can fire; it describes the machine at that moment, not the project.
 const MACHINE_HINT = /^⚠ Slow filesystem detected\. The benchmark took \d+ms\./;
-
-/** `<hex address>:<hex port>` sockets in LISTEN state (st 0A) on this port, from /proc/net/tcp{,6}. */
-function listeners(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
-    readFileSync(file, "utf8")
-      .split("\n")
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A")
-      .map((fields) => fields[1]!.split(":")[0]!),
-  );
-}
 
 function groupAlive(pgid: number): boolean {
   try {
@@ -103,7 +91,7 @@ describe("npm run dev on a machine with the project installed", () => {
       expect(response.status, pathname).toBe(200);
       await response.text();
     }
-    expect(listeners(ports.app)).toEqual(["0100007F"]);
+    expect(listeningAddresses(ports.app)).toEqual(["0100007F"]);
 
     await new Promise((r) => setTimeout(r, 1000)); // let the compile logs of those requests arrive
     process.kill(-child.pid!, "SIGINT");
@@ -124,8 +112,8 @@ describe("npm run dev on a machine with the project installed", () => {
     expect(output).toContain(`data in ${path.join(dataDir, "postgres")}`);
     expect(output.match(/ClipCrafter: stopping…/g)).toHaveLength(1);
     // Everything it started is gone with it.
-    expect(listeners(ports.app)).toEqual([]);
-    expect(listeners(ports.postgres)).toEqual([]);
-    expect(listeners(ports.storage)).toEqual([]);
+    expect(listeningAddresses(ports.app)).toEqual([]);
+    expect(listeningAddresses(ports.postgres)).toEqual([]);
+    expect(listeningAddresses(ports.storage)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { envSource } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
+import { listeningAddresses } from "../support/listening-sockets";
 
 // The built app (the one this tier runs) started as an operator would start it in
 // production, with settings missing or unsafe: it must refuse to start and name them,
@@ -40,19 +40,6 @@ async function startProduction(overrides: Record<string, string | undefined>) {
     });
   });
   return { exitCode, output };
-}
-
-// Local addresses of the sockets listening on `port`, from the kernel's own tables.
-function listeningAddresses(port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  return ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((file) =>
-    readFileSync(file, "utf8")
-      .split("\n")
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === "0A")
-      .map((cols) => cols[1]!.split(":")[0]!),
-  );
 }
 
 describe("starting the app in production", () => {

@@ -7,9 +7,10 @@ import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { sendEvent, sendEvents } from "@/lib/jobs/send-event";
 import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
-import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
+import type { ReconcileDeps } from "@/lib/reconcile/types";
 import { requestDeliveries } from "@/lib/webhooks/request-deliveries";
 import { removeJobRunnerAfter, runJobsIn } from "@/tests/support/job-runner";
+import { testReconcileSettings } from "@/tests/support/reconcile";
 import { createTestUser } from "@/tests/support/users";
 
 // Events that go out together go in one send: one request to Inngest (per hundred), one
@@ -90,14 +91,7 @@ describe("sending events in batches in embedded mode", () => {
 describe("the reconciler's resend of unsent outbox rows", () => {
   // Rows dated in 2019 and a clock set to mid-2019 select only this file's rows from the
   // shared database.
-  const settings: ReconcileSettings = {
-    idleUploadMs: 0,
-    outboxResendAfterMs: 0,
-    stallMs: 60_000,
-    waitingMs: 60_000,
-    orphanGraceMs: 3_600_000,
-    batchSize: 500,
-  };
+  const settings = testReconcileSettings();
   const clock = new Date("2019-06-01T00:00:00Z");
 
   async function unsentRows(count: number): Promise<OutboxEvent[]> {

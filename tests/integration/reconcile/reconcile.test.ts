@@ -8,11 +8,10 @@ import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploa
 import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
 import { recoverStalledProcessing, STALLED_MESSAGE } from "@/lib/reconcile/recover-stalled-processing";
 import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
-import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
 import { completeUpload } from "@/lib/uploads/complete-upload";
-import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { h264AacMp4, type TestMedia } from "../../support/media";
+import { recordingReconcileDeps, testReconcileSettings } from "../../support/reconcile";
 import { callRoute } from "../../support/routes";
 import { appJobRunner, removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
 import { testUser, type TestUser } from "../../support/users";
@@ -20,25 +19,8 @@ import { testUser, type TestUser } from "../../support/users";
 // Each repair is shown by producing the fault it exists for, then running the reconciler
 // with its clock and event sender passed in.
 
-const settings: ReconcileSettings = {
-  idleUploadMs: 0,
-  outboxResendAfterMs: 0,
-  stallMs: 60_000,
-  waitingMs: 60_000,
-  orphanGraceMs: 3_600_000,
-  batchSize: 500,
-};
-
-function recordingDeps(now = new Date()): ReconcileDeps & { sent: OutboxEvent[] } {
-  const sent: OutboxEvent[] = [];
-  return {
-    now: () => now,
-    send: async (event) => void sent.push(event as OutboxEvent),
-    sendEvents: async (events) => void sent.push(...(events as OutboxEvent[])),
-    runHeld: () => false,
-    sent,
-  };
-}
+const settings = testReconcileSettings();
+const recordingDeps = (now = new Date()) => recordingReconcileDeps(now);
 
 async function projectRow(projectId: string) {
   const [row] = await db()<{ status: string; errorCode: string | null; errorMessage: string | null; stallRetries: number }[]>`

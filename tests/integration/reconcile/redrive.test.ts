@@ -2,18 +2,18 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { embeddedRunHeld, sendEvent, sendEvents } from "@/lib/jobs/send-event";
-import type { OutboxEvent } from "@/lib/outbox/outbox";
 import { completeFinishedUploads } from "@/lib/reconcile/complete-finished-uploads";
 import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/expire-abandoned-uploads";
 import { INTERRUPTED_MESSAGE, recoverStalledProcessing } from "@/lib/reconcile/recover-stalled-processing";
 import { NEVER_STARTED_MESSAGE, redriveQueuedProjects } from "@/lib/reconcile/redrive-queued-projects";
 import { redriveStalledImports } from "@/lib/reconcile/redrive-stalled-imports";
-import type { ReconcileDeps, ReconcileSettings } from "@/lib/reconcile/types";
+import type { ReconcileDeps } from "@/lib/reconcile/types";
 import { listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { completeUpload } from "@/lib/uploads/complete-upload";
 import { h264AacMp4, type TestMedia } from "../../support/media";
 import { removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
+import { recordingReconcileDeps, testReconcileSettings } from "../../support/reconcile";
 import { createTestUser, testUser, type TestUser } from "../../support/users";
 import { MiB, mp4Bytes, putToStorage, routes, setSmallMultipartThresholds, withSmallMultipartThresholds } from "../uploads/upload-client";
 
@@ -22,25 +22,8 @@ import { MiB, mp4Bytes, putToStorage, routes, setSmallMultipartThresholds, withS
 // and an upload past its deadline whatever storage holds. Re-drives carry new event ids,
 // because the runner (like Inngest) drops an id it has seen.
 
-const settings: ReconcileSettings = {
-  idleUploadMs: 60_000,
-  outboxResendAfterMs: 60_000,
-  stallMs: 30 * 60_000,
-  waitingMs: 30 * 60_000,
-  orphanGraceMs: 3_600_000,
-  batchSize: 500,
-};
-
-function recordingDeps(): ReconcileDeps & { sent: OutboxEvent[] } {
-  const sent: OutboxEvent[] = [];
-  return {
-    now: () => new Date(),
-    send: async (event) => void sent.push(event as OutboxEvent),
-    sendEvents: async (events) => void sent.push(...(events as OutboxEvent[])),
-    runHeld: () => false,
-    sent,
-  };
-}
+const settings = testReconcileSettings({ idleUploadMs: 60_000, outboxResendAfterMs: 60_000, stallMs: 30 * 60_000, waitingMs: 30 * 60_000 });
+const recordingDeps = () => recordingReconcileDeps();
 
 // A restart long ago, and work last touched before it: only this file's rows are dated so.
 const restartedAt = new Date("2021-01-01T00:00:00Z");
