@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseEnv } from "@/lib/env";
+import { deriveInngestMode, parseEnv } from "@/lib/env";
 import { localDataDir, localStackDefaults, readSettings } from "@/lib/local-stack/settings";
 import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
 import { startLocalStorage, type LocalStorage } from "@/lib/local-stack/storage-server";
@@ -122,8 +122,10 @@ async function main() {
     if (!settings.SUPABASE_JWT_SECRET) local.SUPABASE_JWT_SECRET = (await localSecrets()).jwtSecret;
   }
 
-  if (settings.INNGEST_EVENT_KEY || settings.INNGEST_MODE === "cloud") {
-    step("Jobs         Inngest Cloud (INNGEST_EVENT_KEY is set)");
+  // The one rule for the jobs mode (lib/env.ts); what the local stack decides here is only
+  // whether to start the Dev Server when that rule leaves the choice to it.
+  if (deriveInngestMode(settings as Parameters<typeof deriveInngestMode>[0]) === "cloud") {
+    step("Jobs         Inngest Cloud (INNGEST_EVENT_KEY or INNGEST_MODE=cloud is set)");
   } else if (settings.INNGEST_MODE !== "embedded" && inngestCliPath()) {
     inngestDev = spawn(
       inngestCliPath()!,
