@@ -6,7 +6,7 @@ const alias = { "@": path.resolve(import.meta.dirname) };
 // Four tiers. `unit` needs nothing; `integration` gets real Postgres, S3-protocol storage
 // and ffmpeg from its global setup; `browser` builds and starts the app and drives
 // Debian's Chromium; `faults` runs the stack as real processes and kills them (SIGKILL)
-// at chosen points. `npm test` runs all of them (lib/cli/test.ts).
+// at chosen points. `npm test` runs all of them (cli/test.ts).
 export default defineConfig({
   resolve: { alias },
   test: {

@@ -30,7 +30,7 @@ describe("npm run doctor's checks", () => {
   });
 
   it("name a missing ffmpeg with what to install here, and fail", async () => {
-    const run = await promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["lib/cli/doctor.ts"], {
+    const run = await promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["cli/doctor.ts"], {
       env: { PATH: envSource().PATH, ...inject("serviceEnv"), FFMPEG_PATH: "/nonexistent/ffmpeg" } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
     }).then(
@@ -74,7 +74,7 @@ describe("npm run doctor's checks", () => {
     // Asynchronous on purpose: the bare storage server runs in this process.
     it("make the command print FAIL lines and exit non-zero, and pass against the configured bucket", async () => {
       const run = (overrides: Record<string, string>) =>
-        promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["lib/cli/doctor.ts"], {
+        promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["cli/doctor.ts"], {
           env: { PATH: envSource().PATH, ...inject("serviceEnv"), ...overrides } as unknown as NodeJS.ProcessEnv,
           encoding: "utf8",
         }).then(

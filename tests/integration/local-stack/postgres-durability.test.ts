@@ -6,7 +6,7 @@ import { createSql } from "@/lib/db/client";
 import { freePort } from "@/lib/local-stack/ports";
 import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
 
-// `npm run dev` keeps a person's data in the embedded Postgres (lib/cli/dev.ts starts it
+// `npm run dev` keeps a person's data in the embedded Postgres (cli/dev.ts starts it
 // with the defaults); only the test tiers' databases, removed when they end, may trade
 // crash safety for speed.
 

@@ -4,7 +4,7 @@
 // it brings the project's Node (the `node` devDependency, Node 24 LTS), installs the
 // dependencies under that Node (npm checks `engines` against the Node it runs on, so an
 // install run by an older system Node prints a wall of EBADENGINE warnings), then runs
-// the TypeScript command in lib/cli/<name>.ts (tsx as the loader) under that Node too, with
+// the TypeScript command in cli/<name>.ts (tsx as the loader) under that Node too, with
 // node_modules/.bin first on PATH so that next, vitest and every child they start use it
 // as well. Signals are passed through.
 import { spawn, spawnSync } from "node:child_process";
@@ -13,10 +13,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
-  console.error("usage: node lib/cli/run.mjs <setup|dev|test|bench|doctor|reconcile> [args…]");
+  console.error("usage: node cli/run.mjs <setup|dev|test|bench|doctor|reconcile> [args…]");
   process.exit(2);
 }
 
@@ -113,7 +113,7 @@ if (!dependenciesAreCurrent(wantedMajor)) {
 
 if (command === "setup") process.exit(0);
 
-const script = path.join(root, "lib/cli", `${command}.ts`);
+const script = path.join(root, "cli", `${command}.ts`);
 if (!existsSync(script)) {
   console.error(`ClipCrafter: unknown command "${command}"`);
   process.exit(2);
