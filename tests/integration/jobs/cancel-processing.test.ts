@@ -61,13 +61,8 @@ describe("deleting a project while its video is processed (embedded mode)", () =
   }, 60_000);
   removeJobRunnerAfter("all");
 
-  it("kills the transcoding ffmpeg at once and leaves no output or scratch files", async () => {
-    const outcomes: RunOutcome[] = [];
-    const runner = runJobsIn(appJobRunner({ onOutcome: (o) => outcomes.push(o) }));
-    const user = await createTestUser("cancels-transcode");
-    const { projectId } = await queuedProject(user.id, source);
-    await sendEvent(processEvent(projectId, user.id));
-
+  /** The pid of the project's transcoding ffmpeg, once the project shows the transcode stage. */
+  async function transcodingFfmpegPid(projectId: string): Promise<number> {
     let pid: number | null = null;
     await expect
       .poll(async () => (pid = (await projectView(projectId)).stage === "transcode" ? await ffmpegPidWith(scratchRoot) : null), {
@@ -75,11 +70,22 @@ describe("deleting a project while its video is processed (embedded mode)", () =
         interval: 100,
       })
       .not.toBeNull();
-    expect(await alive(pid!)).toBe(true);
+    return pid!;
+  }
+
+  it("kills the transcoding ffmpeg at once and leaves no output or scratch files", async () => {
+    const outcomes: RunOutcome[] = [];
+    const runner = runJobsIn(appJobRunner({ onOutcome: (o) => outcomes.push(o) }));
+    const user = await createTestUser("cancels-transcode");
+    const { projectId } = await queuedProject(user.id, source);
+    await sendEvent(processEvent(projectId, user.id));
+
+    const pid = await transcodingFfmpegPid(projectId);
+    expect(await alive(pid)).toBe(true);
 
     const deletedAt = Date.now();
     expect((await callRoute(deleteProject, { method: "DELETE", params: { id: projectId }, headers: user.auth })).status).toBe(204);
-    await expect.poll(() => alive(pid!), { timeout: 1_000, interval: 20 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: 1_000, interval: 20 }).toBe(false);
     const killedWithinMs = Date.now() - deletedAt;
     expect(killedWithinMs).toBeLessThan(1_000);
 
@@ -97,16 +103,10 @@ describe("deleting a project while its video is processed (embedded mode)", () =
     // signals the step, as when Inngest Cloud calls /api/inngest for it.
     const execution = testEngine(projectId, user.id).execute().catch((error: unknown) => error);
 
-    let pid: number | null = null;
-    await expect
-      .poll(async () => (pid = (await projectView(projectId)).stage === "transcode" ? await ffmpegPidWith(scratchRoot) : null), {
-        timeout: 30_000,
-        interval: 100,
-      })
-      .not.toBeNull();
+    const pid = await transcodingFfmpegPid(projectId);
     await db()`delete from projects where id = ${projectId}`;
     const deletedAt = Date.now();
-    await expect.poll(() => alive(pid!), { timeout: HOLD_CHECK_INTERVAL_MS + 2_000, interval: 50 }).toBe(false);
+    await expect.poll(() => alive(pid), { timeout: HOLD_CHECK_INTERVAL_MS + 2_000, interval: 50 }).toBe(false);
     expect(Date.now() - deletedAt).toBeLessThan(HOLD_CHECK_INTERVAL_MS + 1_000);
     const ended = (await execution) as { error?: { message?: string } };
     expect(ended.error?.message).toBe("ffmpeg was stopped: its job run was cancelled"); // killed, not finished
