@@ -33,17 +33,29 @@ function alreadyOverOrThrow(upload: UploadRow): boolean {
   return false;
 }
 
+/** How long a cancel waits for a claim held by another call (a second click on Cancel, a completion) to end. */
+const OTHER_CLAIM_WAIT_MS = 3000;
+const OTHER_CLAIM_POLL_MS = 50;
+
 /**
- * The abort claim's token, or null when the upload is over by now. A claim released
- * between our attempt and our read (a completion that gave up) leaves it claimable again.
+ * The abort claim's token, or null when the upload is over by now. While another call
+ * holds the upload (`completing`: a cancel already under way, or a completion), this waits
+ * for it to end, so a repeated cancel answers as the first one does; a completion that
+ * gives up leaves the upload claimable again, one that finishes makes it a 409.
  */
 async function claimForAbort(ref: { userId: string; uploadId: string }, now: () => Date): Promise<Date | null> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const waitUntil = Date.now() + OTHER_CLAIM_WAIT_MS;
+  for (;;) {
     const claimedAt = now();
     if (await claimUploadForAbort(db(), { ...ref, claimedAt })) return claimedAt;
-    if (alreadyOverOrThrow(await getUploadOrThrow(db(), ref))) return null;
+    const current = await getUploadOrThrow(db(), ref);
+    if (current.status === "completing" && Date.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, OTHER_CLAIM_POLL_MS));
+      continue;
+    }
+    if (current.status !== "uploading" && alreadyOverOrThrow(current)) return null;
+    if (Date.now() >= waitUntil) throw new AppError("conflict", "This upload is changing hands; try cancelling again in a moment.");
   }
-  throw new AppError("conflict", "This upload is changing hands; try cancelling again in a moment.");
 }
 
 /**
@@ -64,7 +76,8 @@ export async function abortUpload(
 ): Promise<void> {
   const userId = params.claims.sub;
   const upload = await getUploadOrThrow(db(), { userId, uploadId: params.uploadId });
-  if (alreadyOverOrThrow(upload)) return;
+  // A claim held by another call is waited out below, not refused here.
+  if (upload.status !== "completing" && alreadyOverOrThrow(upload)) return;
   // The key comes from a row: storage is touched only for a key the server made for this person.
   if (!(await isOwnedKey(userId, upload.key, "upload abort"))) throw notFound("That upload");
 

@@ -59,6 +59,33 @@ describe("aborting an upload", () => {
     expect(complete.body.error.message).toContain("cancelled");
   });
 
+  it("answers 204 to a cancel sent twice at once (a double click), and aborts once", async () => {
+    const upload = await startMultipart();
+    const answers = await Promise.all([routes.abort(user, upload.uploadId), routes.abort(user, upload.uploadId)]);
+    expect(answers.map((a) => a.status)).toEqual([204, 204]);
+
+    // The second arriving while the first holds its claim and waits on storage.
+    const another = await startMultipart();
+    let second: Promise<{ status: number }> | undefined;
+    await abortUpload(
+      { claims: user.claims, uploadId: another.uploadId },
+      {
+        abortMultipart: async (key, storageUploadId) => {
+          second = routes.abort(user, another.uploadId);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await abortMultipartUpload(key, storageUploadId);
+        },
+        deleteObject,
+      },
+    );
+    expect((await second!).status).toBe(204);
+    expect((await uploadRow(another.uploadId)).status).toBe("aborted");
+    expect((await uploadRow(upload.uploadId)).status).toBe("aborted");
+    expect((await projectRow(upload.projectId)).status).toBe("canceled");
+    expect(await timelineKinds(upload.projectId)).toEqual(["upload_started", "upload_aborted"]);
+    await expect(abortMultipartUpload(upload.key, upload.storageUploadId)).rejects.toMatchObject({ name: "NoSuchUpload" });
+  });
+
   it("answers 502 and changes nothing when storage cannot abort, and succeeds when called again", async () => {
     const upload = await startMultipart();
     const storageDown = async () => {
