@@ -68,17 +68,32 @@ async function routeIn(settings: Record<string, string>): Promise<{ route: Route
   return { route, functionIds: functions.map((fn) => fn.id()) };
 }
 
+/**
+ * Everything of the victim's that a forged run could write or remove: the project row, the
+ * rows of every table that names the owner (user_id) or the project (project_id), and the
+ * stored objects under the owner's prefixes. Scoped to the victim, as other test files
+ * write to the same database and bucket at the same time.
+ */
 async function snapshot(victim: Victim) {
   const [project] = await db()`select * from projects where id = ${victim.projectId}`;
-  const tables = await db()<{ table_name: string }[]>`
-    select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'
-    order by table_name`;
+  const columns = await db()<{ table_name: string; column_name: "user_id" | "project_id" }[]>`
+    select c.table_name, c.column_name from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+    where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.column_name in ('user_id', 'project_id')
+    order by c.table_name, c.column_name`;
   const counts: Record<string, number> = {};
-  for (const { table_name } of tables) {
-    const [row] = await db()<{ n: number }[]>`select count(*)::int as n from ${db()(table_name)}`;
-    counts[table_name] = row!.n;
+  for (const { table_name, column_name } of columns) {
+    const value = column_name === "user_id" ? victim.user.id : victim.projectId;
+    const [row] = await db()<{ n: number }[]>`
+      select count(*)::int as n from ${db()(table_name)} where ${db()(column_name)} = ${value}`;
+    counts[`${table_name}.${column_name}`] = row!.n;
   }
-  const objects = (await listObjects("")).map((o) => `${o.key}:${o.size}`).sort();
+  const shared = await db()<{ id: string }[]>`select id from shared_outputs where user_id = ${victim.user.id}`;
+  const prefixes = [
+    ...["uploads", "imports", "projects"].map((root) => `${root}/${victim.user.id}/`),
+    ...shared.map(({ id }) => `shared/${id}/`),
+  ];
+  const objects = (await Promise.all(prefixes.map((prefix) => listObjects(prefix)))).flat().map((o) => `${o.key}:${o.size}`).sort();
   return { project, counts, objects };
 }
 
@@ -104,6 +119,10 @@ describe("the jobs endpoint, forged by a stranger", () => {
     const objects = await listObjects(`projects/${user.id}/`);
     victim = { user, projectId, keys: objects.map((o) => o.key) };
     expect(victim.keys.length).toBeGreaterThan(0);
+    // The snapshot sees what a forged run could touch: the victim's rows and objects.
+    const seen = await snapshot(victim);
+    expect(seen.counts).toMatchObject({ "projects.user_id": 1, "project_events.project_id": expect.any(Number) });
+    expect(seen.objects.length).toBeGreaterThanOrEqual(victim.keys.length);
   });
 
   afterAll(() => {
