@@ -288,6 +288,15 @@ export function envSource(): Record<string, string> {
   return source;
 }
 
+/**
+ * One variable as envSource() would give it, without copying the whole environment (each
+ * read of process.env crosses into C++): for what asks on every media tool run.
+ */
+export function envValue(name: string): string | undefined {
+  const overrides = globalForEnv.clipcrafterEnvOverrides;
+  return overrides && name in overrides ? overrides[name] : process.env[name];
+}
+
 /** This process's settings, parsed on first use; throws EnvError naming each bad or missing one. */
 export function env(): Env {
   globalForEnv.clipcrafterEnv ??= parseEnv(envSource());

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { envSource } from "@/lib/env";
+import { envValue } from "@/lib/env";
 
 // The `turbopackIgnore` comments keep Turbopack's output tracer from following paths
 // known only at run time: it would trace the whole project into the server bundle
 // ("Dynamic filesystem access causes tracing of the whole project").
 export function ytDlpPath(): string | undefined {
-  for (const dir of (envSource().PATH ?? "").split(":")) {
+  for (const dir of (envValue("PATH") ?? "").split(":")) {
     const candidate = dir && path.join(dir, "yt-dlp");
     if (candidate && existsSync(/* turbopackIgnore: true */ candidate)) return candidate;
   }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { envSource } from "@/lib/env";
+import { envValue } from "@/lib/env";
 
 // ffmpeg/ffprobe: an explicit FFMPEG_PATH/FFPROBE_PATH, else the system binaries on PATH.
 
@@ -9,7 +9,7 @@ export type MediaTool = "ffmpeg" | "ffprobe";
 export type MediaToolLocation = { tool: MediaTool; path: string | undefined; from: string };
 
 function onPath(command: string): string | undefined {
-  const dirs = (envSource().PATH ?? "").split(":");
+  const dirs = (envValue("PATH") ?? "").split(":");
   for (const dir of dirs) {
     const candidate = `${dir}/${command}`;
     if (dir && existsSync(candidate)) return candidate;
@@ -21,7 +21,7 @@ const settingOf = { ffmpeg: "FFMPEG_PATH", ffprobe: "FFPROBE_PATH" } as const;
 
 export function locateMediaTool(tool: MediaTool): MediaToolLocation {
   const setting = settingOf[tool];
-  const explicit = envSource()[setting];
+  const explicit = envValue(setting);
   // An explicit setting is used as given, existing or not: a wrong one is reported, never
   // silently replaced by another binary.
   if (explicit) return { tool, path: explicit, from: setting };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "@/lib/env";
+import { EnvError, envSource, envValue, parseEnv, setEnvForProcess } from "@/lib/env";
 
 const minimal = {
   AUTH_MODE: "local",
@@ -74,6 +74,23 @@ describe("configuration", () => {
 
   it("refuses cloud mode without its signing key, outside production too", () => {
     expect(() => parseEnv({ ...minimal, INNGEST_MODE: "cloud", INNGEST_EVENT_KEY: "ek" })).toThrowError(/INNGEST_SIGNING_KEY/);
+  });
+
+  it("reads one variable as the whole environment copy has it: this process's setting over the inherited one, and unset when set to undefined", () => {
+    const inherited = envSource().PATH;
+    expect(inherited).toBeTruthy();
+    try {
+      expect(envValue("PATH")).toBe(inherited);
+      setEnvForProcess({ PATH: "/opt/elsewhere/bin" });
+      expect(envValue("PATH")).toBe("/opt/elsewhere/bin");
+      expect(envValue("PATH")).toBe(envSource().PATH);
+      setEnvForProcess({ PATH: undefined });
+      expect(envValue("PATH")).toBeUndefined();
+      expect(envSource().PATH).toBeUndefined();
+    } finally {
+      setEnvForProcess({ PATH: inherited });
+    }
+    expect(envValue("CLIPCRAFTER_NEVER_SET_ANYWHERE")).toBeUndefined();
   });
 
   it("refuses a part size below the S3 minimum", () => {
