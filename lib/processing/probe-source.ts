@@ -68,8 +68,13 @@ export async function probeSource(
     await enterStage(db, claim, "probe");
     let media: MediaInfo;
     try {
-      const output = await readVerifiedSource(claim.userId, params.source, (input) =>
-        probe(input, { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS }),
+      // check-source has looked at the object already; the read under its ETag and the look
+      // after it decide here.
+      const output = await readVerifiedSource(
+        claim.userId,
+        params.source,
+        (input) => probe(input, { demuxers: UPLOADED_VIDEO_DEMUXERS, timeoutMs: PROBE_TIMEOUT_MS }),
+        { lookFirst: false },
       );
       media = describeMedia(output);
     } catch (error) {

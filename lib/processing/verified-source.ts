@@ -34,13 +34,17 @@ export async function assertSourceUnchanged(source: VerifiedSource): Promise<voi
  * Runs `read` on the verified source (a signed GET bound to its ETag). A failure or a
  * success is followed by a look at storage: a read cut short by a 412 may have ended in an
  * error or, to ffmpeg, in an early end of input, and either way the object was replaced.
+ * The look before the read only spares starting a tool on an object that is already
+ * another (the read is refused either way): `lookFirst: false` leaves it out where an
+ * earlier step of the run has looked already.
  */
 export async function readVerifiedSource<T>(
   ownerId: string,
   source: VerifiedSource,
   read: (input: MediaInput) => Promise<T>,
+  options: { lookFirst?: boolean } = {},
 ): Promise<T> {
-  await assertSourceUnchanged(source);
+  if (options.lookFirst !== false) await assertSourceUnchanged(source);
   const input = await storedMedia(ownerId, source.key, { ifMatch: source.etag });
   let result: T;
   try {

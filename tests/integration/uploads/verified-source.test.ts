@@ -14,11 +14,24 @@ import { MiB, mp4Bytes, ProcessEventProbe, putToStorage, routes, setSmallMultipa
 // verified, and a replaced one must end the project in a clear error, not be processed.
 
 const hooks = vi.hoisted(() => ({
+  beforeProbe: null as null | (() => Promise<void>),
   afterProbe: null as null | (() => Promise<void>),
   beforeFfmpeg: null as null | (() => Promise<void>),
   whileFfmpegRuns: null as null | (() => Promise<void>),
   ffmpegOutcomes: [] as ("ok" | string)[],
 }));
+
+// A swap once the source step has looked at the object, just before ffprobe opens it.
+vi.mock("@/lib/media/ffprobe", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/lib/media/ffprobe")>();
+  return {
+    ...original,
+    probe: async (...args: Parameters<typeof original.probe>) => {
+      await hooks.beforeProbe?.();
+      return original.probe(...args);
+    },
+  };
+});
 
 // A swap once the probe step has done its work (the next step is the web MP4).
 vi.mock("@/lib/processing/probe-source", async (importOriginal) => {
@@ -92,6 +105,7 @@ function ofOneLength(a: TestMedia, b: TestMedia): [TestMedia, TestMedia] {
 
 beforeEach(() => {
   ProcessEventProbe.install();
+  hooks.beforeProbe = null;
   hooks.afterProbe = null;
   hooks.beforeFfmpeg = null;
   hooks.whileFfmpegRuns = null;
@@ -184,6 +198,15 @@ describe("what was verified is what is processed", () => {
   it("ends in source_changed, without probing or transcoding, when the file is PUT again through its still-valid URL after completion", async () => {
     const { projectId, replace } = await completedUpload(original);
     await replace();
+    const project = await expectSourceChanged(projectId);
+    expect(project.mediaInfo).toBeNull();
+    expect(project.width).toBeNull();
+    expect(hooks.ffmpegOutcomes).toEqual([]);
+  });
+
+  it("ends in source_changed when the file is replaced after the source step looked, as ffprobe opens it: storage refuses the read (412), nothing of the other is described", async () => {
+    const { projectId, replace } = await completedUpload(original);
+    hooks.beforeProbe = replace;
     const project = await expectSourceChanged(projectId);
     expect(project.mediaInfo).toBeNull();
     expect(project.width).toBeNull();
