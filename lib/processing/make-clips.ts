@@ -83,46 +83,51 @@ export async function makeClips(db: Db, claim: RunClaim, params: { playbackKey: 
   return recordingFailures(db, claim, "clips", async () => {
     const progress = stageProgress(db, claim, "clips");
     // Shared under random ids recorded before anything is stored (a retry reuses them), so
-    // a share link's files name neither the owner nor the project.
-    const sharedIds = await recordSharedOutputIds(db, {
+    // a share link's files name neither the owner nor the project. Recorded while ffmpeg
+    // cuts: only storing needs them, and it waits for them.
+    const recorded = recordSharedOutputIds(db, {
       userId: claim.userId,
       projectId: claim.projectId,
       positions: params.clips.map((clip) => clip.position),
       newId: newSharedOutputId,
+    }).then((sharedIds) => {
+      if (!sharedIds) throw new RunNoLongerHoldsProject(claim.projectId);
+      return params.clips.map((clip) => ({
+        clip,
+        key: sharedKeys.clip(sharedIds.get(clip.position)!),
+        thumbnailKey: sharedKeys.thumbnail(sharedIds.get(clip.position)!),
+      }));
     });
-    if (!sharedIds) throw new RunNoLongerHoldsProject(claim.projectId);
-    const keys = params.clips.map((clip) => ({
-      clip,
-      key: sharedKeys.clip(sharedIds.get(clip.position)!),
-      thumbnailKey: sharedKeys.thumbnail(sharedIds.get(clip.position)!),
-    }));
+    // Awaited by both stores and after the runs; a refusal meanwhile is not left unhandled.
+    recorded.catch(() => {});
     await withTempDir(async (dir) => {
       const source = await mediaFromWorkspace(claim, WEB_MP4_FILE, params.playbackKey);
-      const files = keys.map(({ clip }) => ({
+      const files = params.clips.map((clip) => ({
         clip: path.join(dir, `clip-${clip.position}.mp4`),
         thumbnail: path.join(dir, `clip-${clip.position}.jpg`),
       }));
       const jobs = clipJobs(source, params.clips, files);
-      // Each file goes to storage as soon as its run has made it.
-      const cutAndStore = async (run: FfmpegRun, store: () => Promise<unknown>) => {
+      // Each file goes to storage as soon as its run has made it and its key is recorded.
+      const cutAndStore = async (run: FfmpegRun, store: (keys: Awaited<typeof recorded>) => Promise<unknown>) => {
         try {
           await runFfmpegMany({ ...run, timeoutMs: CLIPS_TIMEOUT_MS });
         } catch (error) {
           throw explainLimitFailure(error, "Cutting the highlight clips");
         }
         progress.fraction(0.5);
-        await store();
+        await store(await recorded);
       };
       // Both settle before the scratch folder goes: a failed run never leaves the other writing.
       const results = await Promise.allSettled([
-        cutAndStore(jobs.clips, () => Promise.all(keys.map(({ key }, i) => uploadFile(key, files[i]!.clip, "video/mp4")))),
-        cutAndStore(jobs.thumbnails, () =>
+        cutAndStore(jobs.clips, (keys) => Promise.all(keys.map(({ key }, i) => uploadFile(key, files[i]!.clip, "video/mp4")))),
+        cutAndStore(jobs.thumbnails, (keys) =>
           Promise.all(keys.map(({ thumbnailKey }, i) => uploadFile(thumbnailKey, files[i]!.thumbnail, "image/jpeg"))),
         ),
       ]);
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
     });
+    const keys = await recorded;
     await progress.flush();
     // Rows only while this run still holds the project (a deleted project must not get clips).
     if (!(await updateRunState(db, { ...claim, progress: overallProgress("clips", 1) }))) {

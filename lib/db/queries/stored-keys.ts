@@ -29,12 +29,11 @@ export async function recordSharedOutputIds(
     const [project] = await tx`
       select 1 from projects where id = ${params.projectId} and user_id = ${params.userId} for key share`;
     if (!project) return null;
-    for (const position of params.positions) {
-      await tx`
-        insert into shared_outputs (id, user_id, project_id, position)
-        values (${params.newId()}, ${params.userId}, ${params.projectId}, ${position})
-        on conflict (user_id, project_id, position) do nothing`;
-    }
+    await tx`
+      insert into shared_outputs (id, user_id, project_id, position)
+      select id, ${params.userId}, ${params.projectId}, position
+      from unnest(${params.positions.map(() => params.newId())}::text[], ${params.positions}::smallint[]) as wanted (id, position)
+      on conflict (user_id, project_id, position) do nothing`;
     return tx<{ id: string; position: number }[]>`
       select id, position from shared_outputs
       where user_id = ${params.userId} and project_id = ${params.projectId} and position = any(${params.positions})`;
