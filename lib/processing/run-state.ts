@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
-import { failProjectForRun, getProcessingProject, updateRunState, type RunClaim } from "@/lib/db/queries/processing";
+import { failProjectForRun, getProcessingProject, updateRunState, updateRunStateWithEvent, type RunClaim } from "@/lib/db/queries/processing";
 import { addTimelineEvent } from "@/lib/db/queries/project-events";
 import { failProject } from "@/lib/projects/transitions";
 import { log } from "@/lib/log";
@@ -20,9 +20,12 @@ import { overallProgress, stages, type StageName } from "./stages";
 export const PROGRESS_WRITE_INTERVAL_MS = 1000;
 
 export async function enterStage(db: Db, claim: RunClaim, stage: StageName, message = stages[stage].label): Promise<void> {
-  const held = await updateRunState(db, { ...claim, stage, progress: overallProgress(stage, 0) });
+  const held = await updateRunStateWithEvent(
+    db,
+    { ...claim, stage, progress: overallProgress(stage, 0) },
+    { kind: "stage_started", message, data: { stage } },
+  );
   if (!held) throw new RunNoLongerHoldsProject(claim.projectId);
-  await addTimelineEvent(db, { projectId: claim.projectId, userId: claim.userId, kind: "stage_started", message, data: { stage } });
 }
 
 export async function completeStage(
@@ -33,15 +36,12 @@ export async function completeStage(
   data: Record<string, unknown> = {},
   keys: { playbackKey?: string; thumbnailKey?: string } = {},
 ): Promise<void> {
-  const held = await updateRunState(db, { ...claim, progress: overallProgress(stage, 1), ...keys });
+  const held = await updateRunStateWithEvent(
+    db,
+    { ...claim, progress: overallProgress(stage, 1), ...keys },
+    { kind: "stage_completed", message, data: { stage, ...data } },
+  );
   if (!held) throw new RunNoLongerHoldsProject(claim.projectId);
-  await addTimelineEvent(db, {
-    projectId: claim.projectId,
-    userId: claim.userId,
-    kind: "stage_completed",
-    message,
-    data: { stage, ...data },
-  });
 }
 
 /** Progress within a stage (0–1) reaching the project row at a bounded rate. */

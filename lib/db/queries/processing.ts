@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { camelRow, firstCamelRow } from "@/lib/db/camel-rows";
+import type { TimelineKind } from "@/lib/db/queries/project-events";
 import type { ProjectStatus } from "@/lib/db/queries/projects";
 
 // The queries of process-video. Every write that belongs to a run is conditional on the
@@ -58,17 +59,16 @@ export async function claimProjectForRun(
   return row?.attempts ?? null;
 }
 
-/** Stage and progress of a running project; false when the run no longer holds it. */
-export async function updateRunState(
-  db: Db,
-  params: RunClaim & {
-    stage?: string;
-    progress: number;
-    playbackKey?: string;
-    thumbnailKey?: string;
-  },
-): Promise<boolean> {
-  const rows = await db`
+export type RunState = RunClaim & {
+  stage?: string;
+  progress: number;
+  playbackKey?: string;
+  thumbnailKey?: string;
+};
+
+/** The update of a running project's stage and progress, only while the run holds it. */
+function runStateUpdate(db: Db, params: RunState) {
+  return db`
     update projects set
       stage = ${params.stage === undefined ? db`stage` : params.stage},
       progress = greatest(progress, ${params.progress}),
@@ -77,6 +77,28 @@ export async function updateRunState(
       last_progress_at = now()
     where id = ${params.projectId} and user_id = ${params.userId}
       and status = 'processing' and processing_run_id = ${params.runId}
+    returning id, user_id`;
+}
+
+/** Stage and progress of a running project; false when the run no longer holds it. */
+export async function updateRunState(db: Db, params: RunState): Promise<boolean> {
+  const rows = await runStateUpdate(db, params);
+  return rows.length === 1;
+}
+
+/**
+ * Stage and progress with the timeline event that tells of them, in one statement: the
+ * event is written only when the run still holds the project. False when it does not.
+ */
+export async function updateRunStateWithEvent(
+  db: Db,
+  params: RunState,
+  event: { kind: TimelineKind; message: string; data: Record<string, unknown> },
+): Promise<boolean> {
+  const rows = await db`
+    with held as (${runStateUpdate(db, params)})
+    insert into project_events (project_id, user_id, kind, message, data)
+    select id, user_id, ${event.kind}, ${event.message}, ${db.json(event.data as never)} from held
     returning id`;
   return rows.length === 1;
 }
