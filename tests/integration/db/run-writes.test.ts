@@ -72,7 +72,7 @@ describe("the shared-output ids of a run's clips", () => {
     const projectId = await processingProject(randomUUID());
     const stranger = await recordSharedOutputIds(db(), { userId: randomUUID(), projectId, positions: [1], newId: newSharedOutputId });
     expect(stranger).toBeNull();
-    const [{ count }] = await db()<{ count: number }[]>`select count(*)::int as count from shared_outputs where project_id = ${projectId}`;
-    expect(count).toBe(0);
+    const [row] = await db()<{ count: number }[]>`select count(*)::int as count from shared_outputs where project_id = ${projectId}`;
+    expect(row!.count).toBe(0);
   });
 });
