@@ -9,10 +9,16 @@ export function createProgressReporter(options: {
   minIntervalMs: number;
   now?: () => number;
   onError?: (error: unknown) => void;
+  /**
+   * The value the row already holds (a stage's start, written on entering it): reports
+   * at it are not a move, so they neither write nor use up the interval before the first
+   * real progress (ffmpeg's first report is always at 0).
+   */
+  startsAt?: number;
 }): ProgressReporter {
   const now = options.now ?? (() => Date.now());
-  let written = -1;
-  let latest = -1;
+  let written = options.startsAt ?? -1;
+  let latest = written;
   let lastWriteAt = -Infinity;
   let inFlight: Promise<void> | null = null;
 

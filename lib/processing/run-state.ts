@@ -48,6 +48,7 @@ export async function completeStage(
 export function stageProgress(db: Db, claim: RunClaim, stage: StageName, now?: () => number): ProgressReporter & { fraction: (f: number) => void } {
   const reporter = createProgressReporter({
     minIntervalMs: PROGRESS_WRITE_INTERVAL_MS,
+    startsAt: overallProgress(stage, 0),
     now,
     write: (percent) => updateRunState(db, { ...claim, progress: percent }),
     onError: (error) => log.warn("progress_write_failed", { projectId: claim.projectId, error }),

@@ -51,6 +51,21 @@ describe("progress writes to the project row", () => {
     expect([...writes].sort((a, b) => a - b)).toEqual(writes);
   });
 
+  it("starts from the value the row holds: ffmpeg's first report at the stage's start writes nothing and leaves the interval to the first real move", async () => {
+    let clock = 0;
+    const writes: number[] = [];
+    const reporter = createProgressReporter({ write: async (p) => void writes.push(p), minIntervalMs: 1000, now: () => clock, startsAt: 8 });
+    reporter.report(8); // out_time 0, as ffmpeg's first block always is
+    await Promise.resolve();
+    clock = 500;
+    reporter.report(36);
+    await Promise.resolve();
+    clock = 1000;
+    reporter.report(70);
+    await reporter.flush();
+    expect(writes).toEqual([36, 70]);
+  });
+
   it("never writes a value lower than one already written", async () => {
     let clock = 0;
     const writes: number[] = [];
