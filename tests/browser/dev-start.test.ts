@@ -12,7 +12,8 @@ import { listeningAddresses } from "../support/listening-sockets";
 // (The browser tier holds the browser lock, which this needs: next dev shares .next/.)
 
 /** Lines that look like trouble. A start-up that prints one of these is not a clean start. */
-const TROUBLE = /warn|deprecat|EBADENGINE|error/i;
+// Next.js marks its own warnings with "⚠" and not always with the word.
+const TROUBLE = /warn|deprecat|EBADENGINE|error|⚠/i;
 // The one expected exception: Turbopack times a write to .next/dev in the background and,
 // past 200 ms, prints this hint about the disk. On these shared 2-core machines under load
 // it can fire; it describes the machine at that moment, not the project.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import S3rver from "s3rver";
@@ -41,6 +41,62 @@ describe("npm run doctor's checks", () => {
     const line = run.stdout.split("\n").find((l) => l.includes("media: ffmpeg and ffprobe"));
     expect(line).toMatch(/^FAIL {2}media: ffmpeg and ffprobe: ffmpeg at \/nonexistent\/ffmpeg \(from FFMPEG_PATH\) does not exist\./);
     expect(line).toContain(`Install: ${mediaToolsInstallHint()}`);
+  });
+
+  const runDoctor = (env: Record<string, string>) =>
+    promisify(execFile)(path.join(process.cwd(), "node_modules/.bin/tsx"), ["cli/doctor.ts"], {
+      env: { ...inject("serviceEnv"), ...env } as unknown as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    }).then(
+      ({ stdout }) => ({ status: 0, stdout }),
+      (error: { code?: number; stdout?: string }) => ({ status: error.code ?? -1, stdout: error.stdout ?? "" }),
+    );
+  const mediaLine = (stdout: string) => stdout.split("\n").find((l) => l.includes("media: ffmpeg and ffprobe"));
+
+  it("name ffmpeg and ffprobe as not found when neither is on PATH, with what to install here, and fail", async () => {
+    // A PATH with this Node and nothing else, as on a machine where ffmpeg was never installed.
+    const bare = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-bare-path-"));
+    try {
+      await symlink(process.execPath, path.join(bare, "node"));
+      const run = await runDoctor({ PATH: bare });
+      expect(run.status).toBe(1);
+      const line = mediaLine(run.stdout);
+      expect(line).toMatch(
+        /^FAIL {2}media: ffmpeg and ffprobe: ffmpeg not found \(looked in PATH and FFMPEG_PATH\); ffprobe not found \(looked in PATH and FFPROBE_PATH\)\. Videos cannot be processed until this is fixed\./,
+      );
+      expect(line).toContain(`Install: ${mediaToolsInstallHint()}`);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  it("name the encoders an ffmpeg build lacks, and fail", async () => {
+    // An ffmpeg that runs and reports a version but was built without libx264 and aac.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "clipcrafter-thin-ffmpeg-"));
+    try {
+      const thin = path.join(dir, "ffmpeg");
+      await writeFile(
+        thin,
+        [
+          "#!/bin/sh",
+          'case "$*" in',
+          '  *-encoders*) printf " V..... mjpeg                MJPEG (Motion JPEG)\\n A..... libopus              libopus Opus\\n" ;;',
+          '  *) echo "ffmpeg version 7.1-thin Copyright (c) the FFmpeg developers" ;;',
+          "esac",
+          "",
+        ].join("\n"),
+      );
+      await chmod(thin, 0o755);
+      const run = await runDoctor({ PATH: envSource().PATH ?? "", FFMPEG_PATH: thin });
+      expect(run.status).toBe(1);
+      const line = mediaLine(run.stdout);
+      expect(line).toMatch(
+        new RegExp(`^FAIL {2}media: ffmpeg and ffprobe: ffmpeg at ${thin} lacks the encoder\\(s\\) libx264, aac\\. Videos cannot be processed`),
+      );
+      expect(line).toContain(`Install: ${mediaToolsInstallHint()}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("pass the media check where ffmpeg and ffprobe have the pipeline's encoders", async () => {
