@@ -36,16 +36,22 @@ export function formatVideoTime(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-});
+// Every date and time on a page is shown in UTC, so the server's render and the browser's agree and pages hydrate
+// cleanly. The formatters are built once: constructing an Intl.DateTimeFormat costs far more than using one.
+const dateTimeFields = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" } as const;
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", dateTimeFields);
+const dateTimeWithSecondsFormat = new Intl.DateTimeFormat("en-GB", { ...dateTimeFields, second: "2-digit" });
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
-/** "22 Nov 2026, 10:15 UTC": the same on the server and in every browser, so pages hydrate cleanly. */
-export function formatDateTime(iso: string): string {
-  return `${dateTimeFormat.format(new Date(iso))} UTC`;
+/**
+ * "22 Nov 2026, 10:15 UTC"; with `seconds`, "22 Nov 2026, 10:15:03 UTC", for events that can be seconds apart
+ * (a webhook's retries).
+ */
+export function formatDateTime(at: string | Date, { seconds = false }: { seconds?: boolean } = {}): string {
+  return `${(seconds ? dateTimeWithSecondsFormat : dateTimeFormat).format(new Date(at))} UTC`;
+}
+
+/** "Dec 1, 2026": a day with no time, such as the start or end of a billing period. */
+export function formatDate(at: string | Date): string {
+  return dateFormat.format(new Date(at));
 }

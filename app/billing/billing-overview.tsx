@@ -1,14 +1,11 @@
 import type { UsageSummary } from "@/lib/billing/get-usage-summary";
 import { plans, type Plan } from "@/lib/billing/plans";
 import { isLiveSubscriptionStatus } from "@/lib/billing/subscription-status";
-import { formatBytes, formatDuration } from "@/lib/format";
+import { formatBytes, formatDate, formatDuration } from "@/lib/format";
 import { BillingButton } from "./billing-button";
 import styles from "./billing.module.css";
 
 export type CheckoutResult = "success" | "canceled" | null;
-
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
-const formatDate = (date: Date) => dateFormat.format(date);
 
 /** The billing page's content: plan, usage, the way to upgrade or manage, and why not when billing is off. */
 export function BillingOverview({ summary, checkoutResult }: { summary: UsageSummary; checkoutResult: CheckoutResult }) {

@@ -1,7 +1,7 @@
 import Link from "next/link";
+import { formatDateTime } from "@/lib/format";
 import type { StatusChangePayload } from "@/lib/webhooks/status-change-payload";
 import type { WebhookAttemptView, WebhookDeliveryView } from "@/lib/webhooks/views";
-import { formatTime } from "./format-time";
 import styles from "./webhooks.module.css";
 
 const statusText: Record<WebhookDeliveryView["status"], string> = {
@@ -24,7 +24,7 @@ function projectTitle(delivery: WebhookDeliveryView): string {
 }
 
 function Time({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{formatTime(iso)}</time>;
+  return <time dateTime={iso}>{formatDateTime(iso, { seconds: true })}</time>;
 }
 
 function answer(a: { statusCode: number | null; error: string | null }): string {

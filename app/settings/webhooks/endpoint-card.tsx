@@ -3,9 +3,9 @@
 import { useId, useRef, useState } from "react";
 import { ApiError } from "@/lib/api-client/request";
 import { webhooksApi } from "@/lib/api-client/webhooks";
+import { formatDateTime } from "@/lib/format";
 import type { WebhookDeliveryView, WebhookEndpointView } from "@/lib/webhooks/views";
 import { DeliveryLog } from "./delivery-log";
-import { formatTime } from "./format-time";
 import styles from "./webhooks.module.css";
 
 /** One endpoint: its state (and why it is off), switch on/off, delete, and its delivery log. */
@@ -43,7 +43,7 @@ export function EndpointCard(props: { endpoint: WebhookEndpointView; deliveries:
           {endpoint.enabled ? "On" : "Off"}
         </span>
       </div>
-      <p className="muted small">Added {formatTime(endpoint.createdAt)}</p>
+      <p className="muted small">Added {formatDateTime(endpoint.createdAt, { seconds: true })}</p>
 
       {!endpoint.enabled && (
         <p id={reasonId} className={`notice ${styles.disabledReason}`}>
