@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requireUser } from "@/lib/auth/current-user";
 import { asUser } from "@/lib/db/as-user";
 import { getUserPlan } from "@/lib/billing/usage";
+import { env } from "@/lib/env";
 import { UsageMeter } from "../usage-meter";
 import { ImportForm } from "./import-form";
 import { UploadPanel } from "./upload-panel";
@@ -20,7 +21,7 @@ export default async function UploadPage() {
       </div>
       <section className="panel stack" aria-labelledby="upload-title">
         <h2 id="upload-title">Upload videos</h2>
-        <UploadPanel userId={user.id} maxFileBytes={plan.maxUploadBytes} />
+        <UploadPanel userId={user.id} maxFileBytes={plan.maxUploadBytes} parallelParts={env().UPLOAD_PARALLEL_PARTS} />
       </section>
       <section className="panel stack section-gap" aria-labelledby="import-title">
         <h2 id="import-title">Or paste a link</h2>

@@ -6,8 +6,8 @@ import { formatBytes, formatDuration, formatRate } from "@/lib/format";
 import { announceUsageChanged } from "../usage-meter";
 import { acceptedVideoTypes, useUploadQueue, type QueuedUpload } from "./use-upload-queue";
 
-export function UploadPanel({ userId, maxFileBytes }: { userId: string; maxFileBytes: number }) {
-  const queue = useUploadQueue({ userId, maxFileBytes, onCompleted: announceUsageChanged });
+export function UploadPanel({ userId, maxFileBytes, parallelParts }: { userId: string; maxFileBytes: number; parallelParts: number }) {
+  const queue = useUploadQueue({ userId, maxFileBytes, parallelParts, onCompleted: announceUsageChanged });
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const hintId = useId();

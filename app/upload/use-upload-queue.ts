@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/api-client/request";
 import { uploadsApi } from "@/lib/api-client/uploads";
 import { parseEntries, ResumeStore, type StoredUpload } from "@/lib/upload-client/resume-store";
 import { TransferRate } from "@/lib/upload-client/transfer-rate";
-import { PARALLEL_PART_UPLOADS, PART_RETRY_DELAYS_MS, UploadBridge } from "@/lib/upload-client/upload-bridge";
+import { PART_RETRY_DELAYS_MS, UploadBridge } from "@/lib/upload-client/upload-bridge";
 
 export const acceptedVideoTypes = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", "video/*"];
 
@@ -100,11 +100,17 @@ const noFiles: Files = {};
  * The upload page's state: an Uppy instance with the S3 plugin wired to the Uploads API
  * through an UploadBridge, and per-file rows with progress, speed, time left and errors.
  */
-export function useUploadQueue(options: { userId: string; maxFileBytes: number; onCompleted?: () => void }) {
-  const { userId, maxFileBytes, onCompleted } = options;
+export function useUploadQueue(options: {
+  userId: string;
+  maxFileBytes: number;
+  /** Part PUTs of one large file in flight at once (the UPLOAD_PARALLEL_PARTS setting). */
+  parallelParts: number;
+  onCompleted?: () => void;
+}) {
+  const { userId, maxFileBytes, parallelParts, onCompleted } = options;
   const [store] = useState(() => new ResumeStore(userId));
   const [bridge] = useState(() => new UploadBridge(store, typeof window === "undefined" ? undefined : window.location));
-  const [uppy] = useState(() => (typeof window === "undefined" ? null : createUppy(bridge, maxFileBytes)));
+  const [uppy] = useState(() => (typeof window === "undefined" ? null : createUppy(bridge, maxFileBytes, parallelParts)));
   const [state, dispatch] = useReducer(extras, {});
   const [rejected, setRejected] = useState<{ name: string; message: string }[]>([]);
 
@@ -261,12 +267,14 @@ export function useUploadQueue(options: { userId: string; maxFileBytes: number; 
   return { rows, rejected, unfinished, ...actions };
 }
 
-function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body> {
+function createUppy(bridge: UploadBridge, maxFileBytes: number, parallelParts: number): Uppy<Meta, Body> {
   const uppy = new Uppy<Meta, Body>({
     autoProceed: true,
     restrictions: { allowedFileTypes: acceptedVideoTypes, maxFileSize: maxFileBytes },
   });
-  // The plugin's multipart uploader sends up to `limit` part PUTs of one file at once and
+  // The plugin's multipart uploader sends up to `limit` requests at once across the queue
+  // (in practice the part PUTs of one large file: signing a part is answered from the
+  // batch cache at once; storage is its own origin, so API calls do not wait behind them) and
   // retries each failed one after the given delays; every other step is a call to our API.
   uppy.use(AwsS3, {
     shouldUseMultipart: (file) => bridge.planFor(file.id)?.method === "multipart",
@@ -277,7 +285,7 @@ function createUppy(bridge: UploadBridge, maxFileBytes: number): Uppy<Meta, Body
     signPart: bridge.signPart,
     completeMultipartUpload: bridge.completeMultipartUpload,
     abortMultipartUpload: bridge.abortMultipartUpload,
-    limit: PARALLEL_PART_UPLOADS,
+    limit: parallelParts,
     retryDelays: PART_RETRY_DELAYS_MS,
   });
   // Runs before the plugin on every upload and retry: the server records the upload (or

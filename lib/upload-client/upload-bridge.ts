@@ -32,13 +32,6 @@ export type LocalFile = { id: string; name: string; size: number; type: string; 
 /** Part URLs signed per request, beyond those the upload came with: a round trip per 32 parts. */
 export const PART_URL_BATCH = 32;
 /**
- * Requests the S3 plugin keeps in flight at once, across the queue: in practice the part
- * PUTs of one large file (signing a part is answered from the batch cache at once). Six is
- * a browser's HTTP/1.1 connection limit per origin; storage is its own origin, so the
- * app's API calls do not wait behind the parts.
- */
-export const PARALLEL_PART_UPLOADS = 6;
-/**
  * Waits before each new attempt of a failed part PUT (a 5xx, a dropped connection or a
  * 429 from storage); when they run out the upload stops with Retry offered, which resumes
  * from the parts already stored.

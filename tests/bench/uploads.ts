@@ -1,4 +1,4 @@
-// `npm run bench uploads [--size-mib=1024] [--small-mib=256] [--rounds=5] [--wan-rounds=1] [--concurrency=6] [--sign-batch=32] [--record-every-ms=5000] [--storage-dir=/dev/shm] [--skip-build]`
+// `npm run bench uploads [--size-mib=1024] [--small-mib=256] [--rounds=5] [--wan-rounds=1] [--concurrency=UPLOAD_PARALLEL_PARTS (6)] [--sign-batch=32] [--record-every-ms=5000] [--storage-dir=/dev/shm] [--skip-build]`
 //
 // Uploads a generated video-shaped file through the real app (`next build` + `next start`,
 // a separate process) to the local S3-protocol server, and prints in one run:
@@ -25,12 +25,12 @@ import { startProxyBaselineServer } from "./_proxy-baseline-server";
 import type { CreatedUpload } from "@/lib/api-client/uploads";
 import { cpuSeconds, idleCpuRate, measureProcess, processTree, settle, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
-import { envSource, setEnvForProcess } from "@/lib/env";
+import { env, envSource, setEnvForProcess } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
 import { deleteObject, headObject, putObject } from "@/lib/storage/objects";
 import { PartRecorder, RECORD_PARTS_EVERY_MS } from "@/lib/upload-client/part-recorder";
-import { PARALLEL_PART_UPLOADS, PART_URL_BATCH } from "@/lib/upload-client/upload-bridge";
+import { PART_URL_BATCH } from "@/lib/upload-client/upload-bridge";
 import { openUploadPage, singlePutFromPage, uploadThroughPage, type BrowserSession, type PageUpload } from "./_browser-uploads";
 import { startWanLink, type WanLinkOptions } from "./_wan-link";
 import { presignPut } from "@/lib/storage/presign";
@@ -65,7 +65,7 @@ function parseOptions(args: string[]): Options {
   return {
     sizeMiB: value("size-mib", 1024),
     smallMiB: value("small-mib", 256),
-    concurrency: value("concurrency", PARALLEL_PART_UPLOADS),
+    concurrency: value("concurrency", env().UPLOAD_PARALLEL_PARTS),
     signBatch: value("sign-batch", PART_URL_BATCH),
     recordEveryMs: value("record-every-ms", RECORD_PARTS_EVERY_MS),
     rounds: value("rounds", 5),
@@ -340,6 +340,8 @@ export async function run(args: string[]): Promise<void> {
     ...services.env,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
+    // The upload page and the Node-driven CPU measurement keep the same number of parts in flight.
+    UPLOAD_PARALLEL_PARTS: String(options.concurrency),
     // Completion sends its real event, to a sink: the pipeline would otherwise start on the
     // benchmark's bytes inside the app and blur what the upload itself costs.
     // A production start refuses the Dev Server mode, so the app runs in cloud mode with
@@ -453,7 +455,7 @@ export async function run(args: string[]): Promise<void> {
     const lines = [
       "",
       `ClipCrafter upload benchmark — next start (pid ${pid}) → s3rver on this machine (objects in ${storageDir}); ` +
-        `goodput from headless Chromium on the upload page (up to ${PARALLEL_PART_UPLOADS} part PUTs at once, ${loopback.parts} parts of ${sizeLabel(large)})`,
+        `goodput from headless Chromium on the upload page (up to ${options.concurrency} part PUTs at once, ${loopback.parts} parts of ${sizeLabel(large)})`,
       "",
       `${"goodput, create → verified completion".padEnd(44)}${"size".padStart(9)}${"best s".padStart(9)}${"MiB/s".padStart(9)}`,
       ...([
