@@ -75,6 +75,9 @@ const server = {
   UPLOAD_SINGLE_PUT_MAX_BYTES: int(64 * MiB),
   UPLOAD_PART_SIZE_BYTES: z.coerce.number().int().min(5 * MiB, "UPLOAD_PART_SIZE_BYTES must be at least 5 MiB (the S3 minimum)").default(16 * MiB),
   UPLOAD_URL_TTL_SECONDS: int(15 * 60),
+  // Part PUTs the upload page keeps in flight for one large file. Six is a browser's
+  // HTTP/1.1 connection limit per origin (storage is its own origin); more only queue.
+  UPLOAD_PARALLEL_PARTS: z.coerce.number().int().min(1).max(16).default(6),
   UPLOAD_EXPIRY_HOURS: int(24),
 
   // How many process-video and import-url runs at once (in all, and per person), and
