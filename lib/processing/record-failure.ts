@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { getProject } from "@/lib/db/queries/projects";
 import { redactText } from "@/lib/media/run-media-tool";
+import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
 import { failRun } from "./run-state";
 import { removeRunWorkspace } from "./run-workspace";
 import { stages, type StageName } from "./stages";
@@ -10,7 +11,7 @@ import { stages, type StageName } from "./stages";
  * every retry, ffmpeg crashing): the project goes to `error` with the stage it stopped
  * in and an invitation to retry. A project already in `error` (a ProcessingError said
  * why), gone (deleted), or held by another run by now (the reconciler restarted it) is
- * left as it is.
+ * left as it is. The webhook event of the change is sent once it is committed.
  */
 export async function recordUnexpectedFailure(
   db: Db,
@@ -21,7 +22,7 @@ export async function recordUnexpectedFailure(
   if (!project) return false;
   const stage = project.stage && project.stage in stages ? stages[project.stage as StageName] : null;
   const where = stage ? ` while ${stage.label.charAt(0).toLowerCase()}${stage.label.slice(1)}` : "";
-  return failRun(
+  const failed = await failRun(
     db,
     { projectId: params.projectId, userId: params.userId, runId: params.runId },
     {
@@ -30,4 +31,6 @@ export async function recordUnexpectedFailure(
       data: { stage: project.stage, error: redactText(params.error.message ?? params.error.name ?? "unknown error").slice(0, 500) },
     },
   );
+  if (failed) await sendStatusChangeEvents(params.projectId);
+  return failed;
 }

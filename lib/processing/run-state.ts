@@ -56,7 +56,11 @@ export function stageProgress(db: Db, claim: RunClaim, stage: StageName, now?: (
   return { ...reporter, fraction: (f) => reporter.report(overallProgress(stage, f)) };
 }
 
-/** The run's project → error with a timeline event, unless another run holds it by now. */
+/**
+ * The run's project → error with a timeline event, unless another run holds it by now.
+ * Only writes: a caller that gets true sends the status-change events once it is committed
+ * (sendStatusChangeEvents), as after every transition.
+ */
 export async function failRun(
   db: Db,
   claim: RunClaim,
@@ -96,10 +100,10 @@ export async function recordingFailures<T>(
     if (error instanceof ProcessingError || error instanceof RunNoLongerHoldsProject) await removeRunWorkspace(claim);
     if (error instanceof ProcessingError) {
       const failure = { code: error.code, message: error.message, data: { stage, ...error.details } };
-      if (claim.runId) await failRun(db, { ...claim, runId: claim.runId }, failure);
-      else if (await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure })) {
-        await sendStatusChangeEvents(claim.projectId);
-      }
+      const failed = claim.runId
+        ? await failRun(db, { ...claim, runId: claim.runId }, failure)
+        : await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure });
+      if (failed) await sendStatusChangeEvents(claim.projectId);
       throw new NonRetriableError(error.message, { cause: error });
     }
     if (error instanceof RunNoLongerHoldsProject) {

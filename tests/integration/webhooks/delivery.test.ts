@@ -7,6 +7,9 @@ import { db } from "@/lib/db/client";
 import { setEnvForProcess } from "@/lib/env";
 import { embeddedRunner, sendEvent, setEmbeddedRunner } from "@/lib/jobs/send-event";
 import { finalizeProject } from "@/lib/processing/finalize-project";
+import { ProcessingError } from "@/lib/processing/processing-error";
+import { recordUnexpectedFailure } from "@/lib/processing/record-failure";
+import { recordingFailures } from "@/lib/processing/run-state";
 import { failProject, transitionProject } from "@/lib/projects/transitions";
 import { attemptDelivery } from "@/lib/webhooks/attempt-delivery";
 import { recordStatusDeliveries } from "@/lib/webhooks/record-status-deliveries";
@@ -172,6 +175,46 @@ describe("webhooks for project status changes", () => {
     expect(requests).toHaveLength(1);
     expect(verifiesAsStandardWebhook(endpoint.secret, requests[0]!)).toBe(true);
     expect(requests[0]!.headers["webhook-id"]).toBe(outbox[0]!.eventId);
+  });
+
+  it("sends a run's project.error event when its retries run out, without waiting for the reconciler", async () => {
+    const path = `/run-failed-${randomUUID()}`;
+    await registerEndpoint(user, receiver.url(path));
+    const runId = randomUUID();
+    const projectId = await processingProject(user, runId);
+
+    expect(await recordUnexpectedFailure(db(), { projectId, userId: user.id, runId, error: { message: "storage down" } })).toBe(true);
+    await settle();
+
+    const requests = receiver.to(path);
+    expect(requests).toHaveLength(1);
+    expect(JSON.parse(requests[0]!.body)).toMatchObject({
+      type: "project.error",
+      data: { projectId, status: "error", error: { code: "processing_failed" } },
+    });
+    const unsent = await db()`
+      select 1 from outbox where project_id = ${projectId} and event_name = 'project/status.changed' and sent_at is null`;
+    expect(unsent).toHaveLength(0);
+  });
+
+  it("sends a run's project.error event when a step finds a problem with the video, without waiting for the reconciler", async () => {
+    const path = `/step-refused-${randomUUID()}`;
+    await registerEndpoint(user, receiver.url(path));
+    const runId = randomUUID();
+    const projectId = await processingProject(user, runId);
+
+    const step = recordingFailures(db(), { projectId, userId: user.id, runId }, "probe", async () => {
+      throw new ProcessingError("not_a_video", "That file is not a video.");
+    });
+    await expect(step).rejects.toThrow("That file is not a video.");
+    await settle();
+
+    const requests = receiver.to(path);
+    expect(requests).toHaveLength(1);
+    expect(JSON.parse(requests[0]!.body)).toMatchObject({
+      type: "project.error",
+      data: { projectId, status: "error", error: { code: "not_a_video", message: "That file is not a video." } },
+    });
   });
 
   it("retries after 500s with growing waits and succeeds; the delivery log shows every attempt", async () => {
