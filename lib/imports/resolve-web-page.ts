@@ -1,17 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { envValue } from "@/lib/env";
+import { findOnPath } from "@/lib/system/find-on-path";
 
-// The `turbopackIgnore` comments keep Turbopack's output tracer from following paths
-// known only at run time: it would trace the whole project into the server bundle
-// ("Dynamic filesystem access causes tracing of the whole project").
 export function ytDlpPath(): string | undefined {
-  for (const dir of (envValue("PATH") ?? "").split(":")) {
-    const candidate = dir && path.join(dir, "yt-dlp");
-    if (candidate && existsSync(/* turbopackIgnore: true */ candidate)) return candidate;
-  }
-  return undefined;
+  return findOnPath("yt-dlp");
 }
 
 /**
@@ -22,8 +13,9 @@ export function resolveMediaUrl(pageUrl: string, timeoutMs: number): Promise<str
   const bin = ytDlpPath();
   if (!bin) return Promise.reject(new Error("yt-dlp is not installed"));
   return new Promise((resolve, reject) => {
-    // turbopackIgnore: a binary found on PATH at run time, not a file of this project,
-    // for the output tracer to leave alone (see ytDlpPath).
+    // turbopackIgnore: a binary found on PATH at run time, not a file of this project, for
+    // Turbopack's output tracer to leave alone ("Dynamic filesystem access causes tracing
+    // of the whole project").
     const child = spawn(/* turbopackIgnore: true */ bin, ["--no-playlist", "--no-warnings", "-f", "best[ext=mp4]/best", "-g", "--", pageUrl], {
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
 import { envValue } from "@/lib/env";
+import { findOnPath } from "@/lib/system/find-on-path";
 
 // ffmpeg/ffprobe: an explicit FFMPEG_PATH/FFPROBE_PATH, else the system binaries on PATH.
 
@@ -7,15 +7,6 @@ export type MediaTool = "ffmpeg" | "ffprobe";
 
 /** Where a media tool was looked up; `path` is undefined when nothing was found. */
 export type MediaToolLocation = { tool: MediaTool; path: string | undefined; from: string };
-
-function onPath(command: string): string | undefined {
-  const dirs = (envValue("PATH") ?? "").split(":");
-  for (const dir of dirs) {
-    const candidate = `${dir}/${command}`;
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 const settingOf = { ffmpeg: "FFMPEG_PATH", ffprobe: "FFPROBE_PATH" } as const;
 
@@ -25,7 +16,7 @@ export function locateMediaTool(tool: MediaTool): MediaToolLocation {
   // An explicit setting is used as given, existing or not: a wrong one is reported, never
   // silently replaced by another binary.
   if (explicit) return { tool, path: explicit, from: setting };
-  const system = onPath(tool);
+  const system = findOnPath(tool);
   if (system) return { tool, path: system, from: "PATH" };
   return { tool, path: undefined, from: `PATH and ${setting}` };
 }
