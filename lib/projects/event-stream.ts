@@ -1,4 +1,5 @@
 import { log } from "@/lib/log";
+import { sleepUnlessAborted } from "@/lib/timers";
 
 // Server-sent events for live project updates. The stream polls Postgres (the source of
 // truth every step writes to) rather than listening for notifications: it works through
@@ -30,18 +31,6 @@ export const streamHeaders = {
 
 export function formatMessage(message: StreamMessage): string {
   return `event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -89,7 +78,7 @@ export function pollingEventStream(options: {
             write(`: heartbeat\n\n`);
             lastWriteAt = Date.now();
           }
-          await sleep(timing.pollIntervalMs, stopped.signal);
+          await sleepUnlessAborted(timing.pollIntervalMs, stopped.signal);
         }
       };
       run()
