@@ -1,6 +1,6 @@
 import type { ProjectStatusChangedData } from "@/lib/jobs/events";
 import type { Db } from "@/lib/db/client";
-import { getProjectTitleAndError } from "@/lib/db/queries/projects";
+import { getProjectStatusAndError } from "@/lib/db/queries/projects";
 import { env } from "@/lib/env";
 
 // The body receivers get, in the Standard Webhooks shape: a type, the time of the change,
@@ -19,16 +19,23 @@ export type StatusChangePayload = {
   };
 };
 
-export async function buildStatusChangePayload(db: Db, event: ProjectStatusChangedData): Promise<StatusChangePayload> {
-  const project = await getProjectTitleAndError(db, { userId: event.userId, projectId: event.projectId });
+/**
+ * The payload for a status change, read from the owner's project as it is now; null when
+ * the project is gone or no longer has the status the event announces. An event is sent
+ * after its commit and may be resent by the reconciler much later: by then the project may
+ * have been retried or deleted, and a receiver must not be told it is in a state it left.
+ */
+export async function buildStatusChangePayload(db: Db, event: ProjectStatusChangedData): Promise<StatusChangePayload | null> {
+  const project = await getProjectStatusAndError(db, { userId: event.userId, projectId: event.projectId });
+  if (project?.status !== event.status) return null;
   return {
-    type: event.status === "ready" ? "project.ready" : "project.error",
+    type: project.status === "ready" ? "project.ready" : "project.error",
     timestamp: event.at,
     data: {
       projectId: event.projectId,
-      title: project?.title ?? null,
-      status: event.status,
-      error: event.status === "error" ? { code: project?.errorCode ?? null, message: project?.errorMessage ?? null } : null,
+      title: project.title,
+      status: project.status,
+      error: project.status === "error" ? { code: project.errorCode, message: project.errorMessage } : null,
       url: new URL(`/projects/${event.projectId}`, env().APP_URL).href,
     },
   };

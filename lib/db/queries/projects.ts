@@ -111,13 +111,13 @@ export async function updateProjectStatus(
   return rows.length === 1;
 }
 
-/** What a status-change webhook says about the project besides its status; null once it is deleted. */
-export async function getProjectTitleAndError(
+/** What a status-change webhook says about the project: its status now, title and error; null once it is deleted. */
+export async function getProjectStatusAndError(
   db: Db,
   params: { userId: string; projectId: string },
-): Promise<{ title: string; errorCode: string | null; errorMessage: string | null } | null> {
+): Promise<{ status: ProjectStatus; title: string; errorCode: string | null; errorMessage: string | null } | null> {
   const rows = await db`
-    select title, error_code, error_message from projects where id = ${params.projectId} and user_id = ${params.userId}`;
+    select status, title, error_code, error_message from projects where id = ${params.projectId} and user_id = ${params.userId}`;
   return firstCamelRow(rows);
 }
 

@@ -414,6 +414,7 @@ describe("webhooks for project status changes", () => {
   it("does not post again when an attempt step is retried after its answer was recorded", async () => {
     const endpoint = await registerEndpoint(user, receiver.url(`/once-${randomUUID()}`));
     const projectId = await processingProject(user);
+    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
     const [delivery] = await recordStatusDeliveries(db(), { projectId, userId: user.id, status: "error", at: new Date().toISOString() });
     let posts = 0;
     const deps = {
@@ -432,6 +433,49 @@ describe("webhooks for project status changes", () => {
     expect(retried).toEqual(first);
     const [logged] = await deliveryLog(user, endpoint.id);
     expect(logged.attemptLog).toHaveLength(1);
+  });
+
+  it("announces nothing when the project has left the status before its event is sent (retried meanwhile)", async () => {
+    const path = `/left-${randomUUID()}`;
+    const endpoint = await registerEndpoint(user, receiver.url(path));
+    const projectId = await processingProject(user);
+    expect(await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." })).toBe(true);
+    expect(await transitionProject(db(), { projectId, userId: user.id, from: ["error"], to: "queued" })).toBe(true);
+
+    await sendStatusChangeEvents(projectId); // the error event, sent late (the reconciler's resend)
+    await settle();
+
+    expect(receiver.to(path)).toHaveLength(0);
+    expect(await deliveryLog(user, endpoint.id)).toEqual([]);
+  });
+
+  it("announces nothing for a project deleted before its event is handled", async () => {
+    const path = `/deleted-${randomUUID()}`;
+    await registerEndpoint(user, receiver.url(path));
+    const projectId = await processingProject(user);
+    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    const [row] = await db()<{ eventId: string; payload: any }[]>`
+      select event_id as "eventId", payload from outbox where project_id = ${projectId} and event_name = 'project/status.changed'`;
+    await db()`delete from projects where id = ${projectId}`;
+
+    await sendEvent({ name: "project/status.changed", id: row!.eventId, data: row!.payload });
+    await settle();
+
+    expect(receiver.to(path)).toHaveLength(0);
+  });
+
+  it("announces a project's status change only as its owner's, whatever user the event names", async () => {
+    const other = await createTestUser("webhook-claimant");
+    const theirs = `/claimant-${randomUUID()}`;
+    await registerEndpoint(other, receiver.url(theirs));
+    const projectId = await processingProject(user);
+    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+
+    const deliveries = await recordStatusDeliveries(db(), { projectId, userId: other.id, status: "error", at: new Date().toISOString() });
+
+    expect(deliveries).toEqual([]);
+    const [count] = await db()<{ count: number }[]>`select count(*)::int as count from webhook_deliveries where project_id = ${projectId}`;
+    expect(count!.count).toBe(0);
   });
 
   it("writes no status event for a user without endpoints", async () => {
