@@ -35,4 +35,26 @@ describe("a polling event stream", () => {
     expect(polls).toBe(1);
     expect(warn).not.toHaveBeenCalled();
   });
+
+  it("stops at once when the client goes away during a poll, instead of pausing once more first", async () => {
+    const client = new AbortController();
+    let closed!: () => void;
+    const closedAt = new Promise<number>((resolve) => (closed = () => resolve(Date.now())));
+    let abortedAt = 0;
+    const stream = pollingEventStream({
+      signal: client.signal,
+      timing: { pollIntervalMs: 60_000 },
+      poll: async () => {
+        abortedAt = Date.now();
+        client.abort();
+        return { messages: [], done: false };
+      },
+      onClose: () => closed(),
+    });
+    const reader = stream.getReader();
+    await reader.read();
+
+    expect((await closedAt) - abortedAt).toBeLessThan(1000);
+    expect(await reader.read()).toEqual({ done: true, value: undefined });
+  });
 });
