@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { eventIds } from "@/lib/jobs/events";
 import { POST as registerEndpointRoute } from "@/app/api/webhooks/endpoints/route";
 import { GET as listDeliveriesRoute } from "@/app/api/webhooks/endpoints/[id]/deliveries/route";
@@ -433,6 +433,23 @@ describe("webhooks for project status changes", () => {
     expect(retried).toEqual(first);
     const [logged] = await deliveryLog(user, endpoint.id);
     expect(logged.attemptLog).toHaveLength(1);
+  });
+
+  it("hands a project's unsent status events to the job runner in one send", async () => {
+    await registerEndpoint(user, receiver.url(`/batch-${randomUUID()}`));
+    const projectId = await processingProject(user);
+    await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." });
+    await transitionProject(db(), { projectId, userId: user.id, from: ["error"], to: "processing" });
+    await transitionProject(db(), { projectId, userId: user.id, from: ["processing"], to: "ready", fields: { stage: null, progress: 100 } });
+    const send = vi.spyOn(await embeddedRunner(), "send");
+
+    await sendStatusChangeEvents(projectId);
+
+    const statusSends = send.mock.calls.filter(([events]) => events.some((e) => e.name === "project/status.changed"));
+    expect(statusSends).toHaveLength(1);
+    expect(statusSends[0]![0].map((e) => e.data.status)).toEqual(["error", "ready"]);
+    const unsent = await db()`select 1 from outbox where project_id = ${projectId} and sent_at is null`;
+    expect(unsent).toHaveLength(0);
   });
 
   it("announces nothing when the project has left the status before its event is sent (retried meanwhile)", async () => {
