@@ -146,7 +146,9 @@ async function main() {
 
   // Missing tools do not stop the start (sign-in and the pages work without them), but
   // they are named here, with what to install, instead of in every upload's failure.
-  const media = await inspectMediaTools();
+  // Located by the settings as read here (.env files included): this process hands them to
+  // next dev and never takes them as its own, so it has no parsed settings to ask.
+  const media = await inspectMediaTools(settings);
   step(media.ready ? `Media        ${media.summary}` : `Media        NOT READY: ${media.summary}`);
 
   const appEnv = { ...settings, ...local, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1" };

@@ -1,5 +1,5 @@
 import { execFile, type ExecFileException } from "node:child_process";
-import { locateMediaTool, type MediaTool, type MediaToolLocation } from "./binaries";
+import { locateMediaTool, type MediaTool, type MediaToolLocation, type MediaToolSettings } from "./binaries";
 import { mediaToolsInstallHint } from "./install-hint";
 
 /** The encoders the pipeline asks ffmpeg for: H.264 and AAC for the web MP4 and clips, MJPEG for thumbnails. */
@@ -23,8 +23,8 @@ function run(binary: string, args: string[]): Promise<{ stdout: string; error?: 
   });
 }
 
-async function inspectTool(tool: MediaTool): Promise<MediaToolState> {
-  const location = locateMediaTool(tool);
+async function inspectTool(tool: MediaTool, settings: MediaToolSettings | undefined): Promise<MediaToolState> {
+  const location = locateMediaTool(tool, settings);
   if (!location.path) return { ...location, problem: `${tool} not found (looked in ${location.from})` };
   const { stdout, error } = await run(location.path, ["-hide_banner", "-version"]);
   if (error) {
@@ -36,9 +36,12 @@ async function inspectTool(tool: MediaTool): Promise<MediaToolState> {
   return { ...location, version };
 }
 
-/** Checks that ffmpeg and ffprobe run and that ffmpeg has the encoders the pipeline uses. */
-export async function inspectMediaTools(): Promise<MediaToolsReport> {
-  const [ffmpeg, ffprobe] = await Promise.all([inspectTool("ffmpeg"), inspectTool("ffprobe")]);
+/**
+ * Checks that ffmpeg and ffprobe run and that ffmpeg has the encoders the pipeline uses.
+ * `settings` as for locateMediaTool: this process's parsed settings unless given.
+ */
+export async function inspectMediaTools(settings?: MediaToolSettings): Promise<MediaToolsReport> {
+  const [ffmpeg, ffprobe] = await Promise.all([inspectTool("ffmpeg", settings), inspectTool("ffprobe", settings)]);
   const tools = [ffmpeg, ffprobe];
   let missingEncoders: string[] = [];
   if (!ffmpeg.problem) {

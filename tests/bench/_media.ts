@@ -4,6 +4,7 @@ import { mkdir, rename } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 
 const run = promisify(execFile);
@@ -22,7 +23,7 @@ async function make(name: string, args: string[]): Promise<string> {
   const file = path.join(dir, name);
   if (existsSync(file)) return file;
   const partial = `${file}.partial${path.extname(name)}`;
-  await run(ffmpegPath(), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, partial]);
+  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, partial]);
   await rename(partial, file);
   return file;
 }

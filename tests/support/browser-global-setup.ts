@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
       `Chromium not found at ${chromium}. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).`,
     );
   }
-  requireTool(ffmpegPath(), "-version", "apt-get install -y ffmpeg (or set FFMPEG_PATH)");
+  requireTool(ffmpegPath(envSource()), "-version", "apt-get install -y ffmpeg (or set FFMPEG_PATH)");
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const services = await startServices({ appOrigin: appUrl });

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 
 function ffmpeg(args: string[]): void {
-  const run = spawnSync(ffmpegPath(), ["-v", "error", "-y", ...args], { encoding: "utf8" });
+  const run = spawnSync(ffmpegPath(envSource()), ["-v", "error", "-y", ...args], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
 }
 

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 
 // Media for the processing tests, generated with ffmpeg's lavfi sources: small (a few
@@ -22,7 +23,7 @@ function workDir(): Promise<string> {
 
 async function ffmpeg(args: string[], output: string): Promise<Buffer> {
   const file = path.join(await workDir(), output);
-  await run(ffmpegPath(), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, file]);
+  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, file]);
   return readFile(file);
 }
 

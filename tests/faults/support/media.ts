@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 import type { TestMedia } from "@/tests/support/media";
 
@@ -14,7 +15,7 @@ const run = promisify(execFile);
 
 async function ffmpeg(args: string[], name: string): Promise<Buffer> {
   const file = path.join(await mkdtemp(path.join(os.tmpdir(), "clipcrafter-fault-media-")), name);
-  await run(ffmpegPath(), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, file]);
+  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, file]);
   return readFile(file);
 }
 

@@ -8,7 +8,7 @@ import { ytDlpPath } from "@/lib/imports/resolve-web-page";
 import { findOnPath } from "@/lib/system/find-on-path";
 
 let root: string;
-const inherited = { PATH: envSource().PATH, FFMPEG_PATH: envSource().FFMPEG_PATH };
+const inherited = envSource().PATH;
 
 async function fakeBinary(dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  setEnvForProcess(inherited);
+  setEnvForProcess({ PATH: inherited });
 });
 
 afterAll(async () => {
@@ -49,8 +49,8 @@ describe("finding a command on PATH", () => {
     const dir = path.join(root, "tools");
     const ffmpeg = await fakeBinary(dir, "ffmpeg");
     const ytDlp = await fakeBinary(dir, "yt-dlp");
-    setEnvForProcess({ PATH: dir, FFMPEG_PATH: undefined });
-    expect(locateMediaTool("ffmpeg")).toEqual({ tool: "ffmpeg", path: ffmpeg, from: "PATH" });
+    setEnvForProcess({ PATH: dir });
+    expect(locateMediaTool("ffmpeg", {})).toEqual({ tool: "ffmpeg", path: ffmpeg, from: "PATH" });
     expect(ytDlpPath()).toBe(ytDlp);
   });
 });
