@@ -19,10 +19,10 @@ const BASE64_PREFIX = "base64-";
  * pinned and tests/unit/auth/session.test.ts reads cookies the library wrote.
  */
 export async function readSupabaseSession(cookies: CookieList): Promise<StoredSupabaseSession | null> {
-  const { SUPABASE_URL } = env();
-  if (!SUPABASE_URL) return null;
+  const { authMode, SUPABASE_URL } = env();
+  if (authMode !== "supabase") return null;
   const byName = new Map(cookies.map((c) => [c.name, c.value]));
-  const raw = await combineChunks(supabaseSessionCookieName(SUPABASE_URL), (name) => byName.get(name));
+  const raw = await combineChunks(supabaseSessionCookieName(SUPABASE_URL!), (name) => byName.get(name));
   if (!raw) return null;
   try {
     const json = raw.startsWith(BASE64_PREFIX) ? stringFromBase64URL(raw.slice(BASE64_PREFIX.length)) : raw;

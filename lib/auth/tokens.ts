@@ -86,10 +86,10 @@ export function supabaseAuthUrl(supabaseUrl: string): string {
 }
 
 function verifierConfigFromEnv(): VerifierConfig {
-  const { SUPABASE_URL, SUPABASE_JWKS_URL, SUPABASE_JWT_SECRET, APP_URL } = env();
+  const { authMode, SUPABASE_URL, SUPABASE_JWKS_URL, SUPABASE_JWT_SECRET, APP_URL } = env();
   // Local mode mints its own tokens with the app as the issuer (mintLocalAccessToken).
-  const issuer = supabaseAuthUrl(SUPABASE_URL ?? APP_URL);
-  const jwksUrl = SUPABASE_JWKS_URL ?? (SUPABASE_URL ? `${issuer}/.well-known/jwks.json` : undefined);
+  const issuer = supabaseAuthUrl(authMode === "supabase" ? SUPABASE_URL! : APP_URL);
+  const jwksUrl = SUPABASE_JWKS_URL ?? (authMode === "supabase" ? `${issuer}/.well-known/jwks.json` : undefined);
   return { issuer, jwksUrl, hs256Secret: SUPABASE_JWT_SECRET };
 }
 
