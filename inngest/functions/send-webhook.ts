@@ -18,15 +18,18 @@ export function sendWebhookFunction() {
       retries: 3,
       concurrency: [{ key: "event.data.deliveryId", limit: 1 }],
       onFailure: async ({ event, error }) => {
+        const { deliveryId, userId } = event.data.event.data;
         await failDelivery(db(), {
-          deliveryId: event.data.event.data.deliveryId,
+          deliveryId,
+          userId,
           reason: `Not sent: delivery stopped on an internal error (${error.message.slice(0, 200)}).`,
         });
       },
     },
     async ({ event, step }) => {
+      const { deliveryId, userId } = event.data;
       for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
-        const outcome = await step.run(`attempt-${attempt}`, () => attemptDelivery(db(), { deliveryId: event.data.deliveryId, attempt }));
+        const outcome = await step.run(`attempt-${attempt}`, () => attemptDelivery(db(), { deliveryId, userId, attempt }));
         if (outcome.done) return outcome;
         await step.sleepUntil(`wait-for-attempt-${attempt + 1}`, outcome.nextAttemptAt);
       }

@@ -41,7 +41,7 @@ export async function checkImportProject(
  */
 async function failImport(db: Db, ref: ImportRef, code: string, message: string, key?: string): Promise<never> {
   if (key) await deleteObject(key).catch(() => {});
-  if (await failProject(db, { ...ref, code, message })) await sendStatusChangeEvents(ref.projectId);
+  if (await failProject(db, { ...ref, code, message })) await sendStatusChangeEvents(ref);
   throw new NonRetriableError(message);
 }
 
@@ -157,5 +157,5 @@ export async function recordImportFailure(
         ? error.message
         : `The link could not be downloaded: ${error.message ?? "unknown error"}. Check that it works in a browser, then retry.`,
   });
-  if (failed) await sendStatusChangeEvents(ref.projectId);
+  if (failed) await sendStatusChangeEvents(ref);
 }

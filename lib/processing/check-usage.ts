@@ -18,7 +18,7 @@ export async function checkUsage(db: Db, claim: RunClaim, now: Date): Promise<Us
     const { plan, period } = await getUserPlan(db, claim.userId, now);
     const used = await countUsedVideos(db, claim.userId, period);
     const result = { planId: plan.id, planName: plan.name, maxDurationSeconds: plan.maxDurationSeconds, used, limit: plan.videosPerMonth };
-    if (!(await isUsageCounted(db, claim.projectId)) && used >= plan.videosPerMonth) {
+    if (!(await isUsageCounted(db, claim)) && used >= plan.videosPerMonth) {
       throw new ProcessingError(
         "plan_limit_reached",
         `Plan limit reached: the ${plan.name} plan includes ${plan.videosPerMonth} videos a month and ${used} have been processed ` +

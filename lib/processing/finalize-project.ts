@@ -53,7 +53,7 @@ export async function finalizeProject(
       return { ready: true, usageCounted };
     });
     // The transition wrote its webhook notification in the transaction; send it now.
-    await sendStatusChangeEvents(claim.projectId);
+    await sendStatusChangeEvents(claim);
     await removeRunWorkspace(claim);
     await removeStaleSharedClips(db, claim, params.clips.length);
     return finalized;

@@ -31,6 +31,6 @@ export async function recordUnexpectedFailure(
       data: { stage: project.stage, error: redactText(params.error.message ?? params.error.name ?? "unknown error").slice(0, 500) },
     },
   );
-  if (failed) await sendStatusChangeEvents(params.projectId);
+  if (failed) await sendStatusChangeEvents(params);
   return failed;
 }

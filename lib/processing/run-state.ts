@@ -103,7 +103,7 @@ export async function recordingFailures<T>(
       const failed = claim.runId
         ? await failRun(db, { ...claim, runId: claim.runId }, failure)
         : await failProject(db, { projectId: claim.projectId, userId: claim.userId, ...failure });
-      if (failed) await sendStatusChangeEvents(claim.projectId);
+      if (failed) await sendStatusChangeEvents(claim);
       throw new NonRetriableError(error.message, { cause: error });
     }
     if (error instanceof RunNoLongerHoldsProject) {

@@ -78,7 +78,7 @@ export async function failWaitingProject(
     data: { stage: project.stage, waiting: params.waiting, automaticRestarts: project.stallRetries },
   });
   if (won) {
-    await sendStatusChangeEvents(project.id);
+    await sendStatusChangeEvents({ projectId: project.id, userId: project.userId });
     log.error("reconcile_project_failed", { projectId: project.id, waiting: params.waiting, code: params.code });
   }
   return won;

@@ -254,7 +254,7 @@ async function failClaimedUpload(
     const ours = await markUploadFailed(tx, { userId: upload.userId, uploadId: upload.id, claimedAt, code, message });
     if (ours) await failProject(tx, { projectId: upload.projectId, userId: upload.userId, code, message, data: { uploadId: upload.id } });
   });
-  await sendStatusChangeEvents(upload.projectId);
+  await sendStatusChangeEvents({ projectId: upload.projectId, userId: upload.userId });
   if (options.deleteObject) {
     await deleteOwnedObjects(upload.userId, [upload.key], "refused upload").catch((error: unknown) =>
       log.warn("refused_upload_delete_failed", { uploadId: upload.id, key: upload.key, error }),

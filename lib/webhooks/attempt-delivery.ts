@@ -62,14 +62,14 @@ function outcomeOfRecorded(delivery: DeliveryToAttempt): AttemptOutcome {
  */
 export async function attemptDelivery(
   db: Sql,
-  params: { deliveryId: string; attempt: number },
+  params: { deliveryId: string; userId: string; attempt: number },
   deps: AttemptDeps = defaultDeps,
 ): Promise<AttemptOutcome> {
-  const delivery = await getDeliveryToAttempt(db, params.deliveryId);
+  const delivery = await getDeliveryToAttempt(db, params);
   if (!delivery) return { done: true, result: "missing", attempts: params.attempt - 1 };
   if (delivery.attempts >= params.attempt || delivery.status !== "pending") return outcomeOfRecorded(delivery);
   if (!delivery.enabled) {
-    await failDelivery(db, { deliveryId: delivery.id, reason: "Not sent: the endpoint was switched off." });
+    await failDelivery(db, { deliveryId: delivery.id, userId: delivery.userId, reason: "Not sent: the endpoint was switched off." });
     return { done: true, result: "endpoint_disabled", attempts: delivery.attempts };
   }
 
@@ -87,6 +87,7 @@ export async function attemptDelivery(
     if (gone) {
       await disableEndpoint(tx, {
         endpointId: delivery.endpointId,
+        userId: delivery.userId,
         reason: `The endpoint answered 410 Gone on ${formatDate(startedAt)}, which means it wants no more webhooks. Switch it on again once it accepts them.`,
       });
     }

@@ -10,9 +10,9 @@ import { deliverOutboxEvents } from "@/lib/outbox/outbox";
  * project's committed transition (see the webhooks migration), all in one send. Never
  * throws: the transition stands either way, and an unsent row is resent by the reconciler.
  */
-export async function sendStatusChangeEvents(projectId: string): Promise<void> {
+export async function sendStatusChangeEvents(project: { projectId: string; userId: string }): Promise<void> {
   try {
-    const rows = await listUnsentStatusChanges(pool(), projectId);
+    const rows = await listUnsentStatusChanges(pool(), project);
     const events = rows.map((row) => ({
       name: "project/status.changed" as const,
       id: row.eventId,
@@ -20,6 +20,6 @@ export async function sendStatusChangeEvents(projectId: string): Promise<void> {
     }));
     await deliverOutboxEvents(events, { sendEvents, send: sendEvent });
   } catch (error) {
-    log.warn("status_change_send_failed", { projectId, error });
+    log.warn("status_change_send_failed", { projectId: project.projectId, error });
   }
 }

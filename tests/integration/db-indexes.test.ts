@@ -101,8 +101,8 @@ describe("indexes for the queries that run most often", () => {
     // lib/db/queries/outbox.ts listUnsentStatusChanges
     const indexes = await indexesUsed(
       busy.tx,
-      "select event_id, payload from outbox where project_id = $1 and event_name = 'project/status.changed' and sent_at is null order by created_at",
-      [busy.projectId],
+      "select event_id, payload from outbox where project_id = $1 and user_id = $2 and event_name = 'project/status.changed' and sent_at is null order by created_at",
+      [busy.projectId, busy.userId],
     );
     expect(indexes).toContain("outbox_project_idx");
   });

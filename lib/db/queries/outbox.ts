@@ -27,6 +27,7 @@ export async function markOutboxEventsSent(db: Db, eventIds: string[]): Promise<
 
 export type UnsentOutboxRow = { eventId: string; eventName: string; payload: Record<string, unknown>; createdAt: Date };
 
+/** The server's sweep for the reconciler: every owner's unsent events, oldest first. */
 export async function listUnsentOutbox(db: Db, params: { olderThan: Date; limit: number }): Promise<UnsentOutboxRow[]> {
   const rows = await db`
     select event_id, event_name, payload, created_at
@@ -35,11 +36,15 @@ export async function listUnsentOutbox(db: Db, params: { olderThan: Date; limit:
   return camelRows<UnsentOutboxRow>(rows);
 }
 
-/** The project's `project/status.changed` events not sent yet, oldest first. */
-export async function listUnsentStatusChanges(db: Db, projectId: string): Promise<{ eventId: string; payload: unknown }[]> {
+/** The owner's project's `project/status.changed` events not sent yet, oldest first. */
+export async function listUnsentStatusChanges(
+  db: Db,
+  params: { projectId: string; userId: string },
+): Promise<{ eventId: string; payload: unknown }[]> {
   const rows = await db`
     select event_id, payload from outbox
-    where project_id = ${projectId} and event_name = 'project/status.changed' and sent_at is null
+    where project_id = ${params.projectId} and user_id = ${params.userId}
+      and event_name = 'project/status.changed' and sent_at is null
     order by created_at`;
   return camelRows<{ eventId: string; payload: unknown }>(rows);
 }

@@ -159,8 +159,9 @@ export async function deleteClipsFrom(db: Db, params: { projectId: string; userI
     where project_id = ${params.projectId} and user_id = ${params.userId} and position >= ${params.position}`;
 }
 
-export async function isUsageCounted(db: Db, projectId: string): Promise<boolean> {
-  const [row] = await db`select 1 from usage_events where project_id = ${projectId}`;
+/** Whether the owner's project was counted already (it reached `ready` before). */
+export async function isUsageCounted(db: Db, params: { projectId: string; userId: string }): Promise<boolean> {
+  const [row] = await db`select 1 from usage_events where project_id = ${params.projectId} and user_id = ${params.userId}`;
   return Boolean(row);
 }
 

@@ -1,8 +1,39 @@
 import type { Db } from "@/lib/db/client";
 import { camelRows, firstCamelRow } from "@/lib/db/camel-rows";
-import type { WebhookDeliveryStatus, WebhookDeliveryView } from "@/lib/webhooks/views";
 
 // Queries on webhook_deliveries and their attempt log.
+
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
+
+/** One attempt of a delivery as its owner sees it. */
+export type WebhookAttemptRow = {
+  attempt: number;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+};
+
+/** A delivery with its attempts, as its owner sees it (the API's and the settings page's view). */
+export type WebhookDeliveryRow = {
+  id: string;
+  endpointId: string;
+  /** The `webhook-id` header: the same on every attempt, so receivers can drop repeats. */
+  messageId: string;
+  eventType: string;
+  projectId: string | null;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  payload: unknown;
+  attemptLog: WebhookAttemptRow[];
+};
 
 /**
  * One delivery row per enabled endpoint of the user for this message; a repeat of the same
@@ -40,13 +71,13 @@ export type DeliveryToAttempt = {
   disabledReason: string | null;
 };
 
-/** A delivery with what sending it needs, including the endpoint's secret (server only). */
-export async function getDeliveryToAttempt(db: Db, deliveryId: string): Promise<DeliveryToAttempt | null> {
+/** The owner's delivery with what sending it needs, including the endpoint's secret (server only). */
+export async function getDeliveryToAttempt(db: Db, params: { deliveryId: string; userId: string }): Promise<DeliveryToAttempt | null> {
   const rows = await db`
     select d.id, d.user_id, d.message_id, d.status, d.attempts, d.next_attempt_at, d.payload,
            e.id as endpoint_id, e.url, e.secret, e.enabled, e.disabled_reason
     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-    where d.id = ${deliveryId}`;
+    where d.id = ${params.deliveryId} and d.user_id = ${params.userId} and e.user_id = ${params.userId}`;
   return firstCamelRow<DeliveryToAttempt>(rows);
 }
 
@@ -77,19 +108,19 @@ export async function recordAttempt(db: Db, delivery: { id: string; userId: stri
       last_attempt_at = ${record.startedAt},
       next_attempt_at = ${record.nextAttemptAt},
       delivered_at = ${record.status === "delivered" ? new Date(record.startedAt.getTime() + record.durationMs) : null}
-    where id = ${delivery.id}`;
+    where id = ${delivery.id} and user_id = ${delivery.userId}`;
 }
 
-/** Ends a delivery that will not be attempted again, saying why. */
-export async function failDelivery(db: Db, params: { deliveryId: string; reason: string }): Promise<boolean> {
+/** Ends the owner's delivery that will not be attempted again, saying why. */
+export async function failDelivery(db: Db, params: { deliveryId: string; userId: string; reason: string }): Promise<boolean> {
   const rows = await db`
     update webhook_deliveries set status = 'failed', last_error = ${params.reason}, next_attempt_at = null
-    where id = ${params.deliveryId} and status = 'pending'
+    where id = ${params.deliveryId} and user_id = ${params.userId} and status = 'pending'
     returning id`;
   return rows.length === 1;
 }
 
-type DeliveryRow = Omit<WebhookDeliveryView, "createdAt" | "lastAttemptAt" | "nextAttemptAt" | "deliveredAt"> & {
+type StoredDelivery = Omit<WebhookDeliveryRow, "createdAt" | "lastAttemptAt" | "nextAttemptAt" | "deliveredAt"> & {
   createdAt: Date;
   lastAttemptAt: Date | null;
   nextAttemptAt: Date | null;
@@ -102,7 +133,7 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 export async function listDeliveries(
   db: Db,
   params: { userId: string; endpointId: string; limit: number },
-): Promise<WebhookDeliveryView[]> {
+): Promise<WebhookDeliveryRow[]> {
   const rows = await db`
     select d.id, d.endpoint_id, d.message_id, d.event_type, d.project_id, d.status, d.attempts, d.last_status_code,
            d.last_error, d.created_at, d.last_attempt_at, d.next_attempt_at, d.delivered_at, d.payload,
@@ -119,7 +150,7 @@ export async function listDeliveries(
     where d.endpoint_id = ${params.endpointId} and d.user_id = ${params.userId}
     order by d.created_at desc, d.id desc
     limit ${params.limit}`;
-  return camelRows<DeliveryRow>(rows).map((row) => ({
+  return camelRows<StoredDelivery>(rows).map((row) => ({
     ...row,
     createdAt: row.createdAt.toISOString(),
     lastAttemptAt: iso(row.lastAttemptAt),

@@ -1,36 +1,44 @@
 import type postgres from "postgres";
 import type { Db } from "@/lib/db/client";
 import { camelRow } from "@/lib/db/camel-rows";
-import type { WebhookEndpointView } from "@/lib/webhooks/views";
 
 // Queries on webhook_endpoints. Each takes the owner and filters by it, so they are safe
-// on the server's connection and under a user's row-level security alike — except
-// disableEndpoint, which the delivery side calls for the endpoint of the delivery it
-// holds. None of them returns the secret: only the delivery side reads it
-// (webhook-deliveries.ts).
+// on the server's connection and under a user's row-level security alike. None of them
+// returns the secret: only the delivery side reads it (webhook-deliveries.ts).
 
-type EndpointRow = Omit<WebhookEndpointView, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date };
+/** An endpoint as its owner sees it (the API's and the settings page's view): never the secret. */
+export type WebhookEndpointRow = {
+  id: string;
+  url: string;
+  enabled: boolean;
+  /** Why the endpoint stopped receiving deliveries (e.g. it answered 410 Gone). */
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+type StoredEndpoint = Omit<WebhookEndpointRow, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date };
 
 const endpointColumns = (db: Db) => db`id, url, enabled, disabled_reason, created_at, updated_at`;
 
-const toView = (dbRow: postgres.Row): WebhookEndpointView => {
-  const row = camelRow<EndpointRow>(dbRow);
+const toRow = (dbRow: postgres.Row): WebhookEndpointRow => {
+  const row = camelRow<StoredEndpoint>(dbRow);
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 };
 
-export async function listEndpoints(db: Db, userId: string): Promise<WebhookEndpointView[]> {
+export async function listEndpoints(db: Db, userId: string): Promise<WebhookEndpointRow[]> {
   const rows = await db`
     select ${endpointColumns(db)}
     from webhook_endpoints where user_id = ${userId}
     order by created_at, id`;
-  return rows.map(toView);
+  return rows.map(toRow);
 }
 
-export async function getEndpoint(db: Db, params: { userId: string; endpointId: string }): Promise<WebhookEndpointView | null> {
+export async function getEndpoint(db: Db, params: { userId: string; endpointId: string }): Promise<WebhookEndpointRow | null> {
   const [row] = await db`
     select ${endpointColumns(db)}
     from webhook_endpoints where id = ${params.endpointId} and user_id = ${params.userId}`;
-  return row ? toView(row) : null;
+  return row ? toRow(row) : null;
 }
 
 export async function countEndpoints(db: Db, userId: string): Promise<number> {
@@ -42,13 +50,13 @@ export async function countEndpoints(db: Db, userId: string): Promise<number> {
 export async function insertEndpoint(
   db: Db,
   params: { userId: string; url: string; secret: string },
-): Promise<WebhookEndpointView | null> {
+): Promise<WebhookEndpointRow | null> {
   const [row] = await db`
     insert into webhook_endpoints (user_id, url, secret)
     values (${params.userId}, ${params.url}, ${params.secret})
     on conflict (user_id, url) do nothing
     returning ${endpointColumns(db)}`;
-  return row ? toView(row) : null;
+  return row ? toRow(row) : null;
 }
 
 export async function deleteEndpoint(db: Db, params: { userId: string; endpointId: string }): Promise<boolean> {
@@ -59,17 +67,17 @@ export async function deleteEndpoint(db: Db, params: { userId: string; endpointI
 export async function setEndpointEnabled(
   db: Db,
   params: { userId: string; endpointId: string; enabled: boolean; disabledReason: string | null },
-): Promise<WebhookEndpointView | null> {
+): Promise<WebhookEndpointRow | null> {
   const [row] = await db`
     update webhook_endpoints set enabled = ${params.enabled}, disabled_reason = ${params.disabledReason}
     where id = ${params.endpointId} and user_id = ${params.userId}
     returning ${endpointColumns(db)}`;
-  return row ? toView(row) : null;
+  return row ? toRow(row) : null;
 }
 
-/** Switches an endpoint off after a 410, unless someone already did. */
-export async function disableEndpoint(db: Db, params: { endpointId: string; reason: string }): Promise<void> {
+/** Switches the owner's endpoint off after a 410, unless someone already did. */
+export async function disableEndpoint(db: Db, params: { endpointId: string; userId: string; reason: string }): Promise<void> {
   await db`
     update webhook_endpoints set enabled = false, disabled_reason = ${params.reason}
-    where id = ${params.endpointId} and enabled`;
+    where id = ${params.endpointId} and user_id = ${params.userId} and enabled`;
 }

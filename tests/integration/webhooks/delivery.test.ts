@@ -31,7 +31,7 @@ async function registerEndpoint(user: TestUser, url: string): Promise<{ id: stri
 /** A failure committed on its own, then its webhook event sent: what the app does after a transition outside a transaction. */
 async function failAndAnnounce(params: Parameters<typeof failProject>[1]): Promise<boolean> {
   const won = await failProject(db(), params);
-  if (won) await sendStatusChangeEvents(params.projectId);
+  if (won) await sendStatusChangeEvents(params);
   return won;
 }
 
@@ -146,7 +146,7 @@ describe("webhooks for project status changes", () => {
       fields: { stage: null, progress: 100 },
     });
     expect(won).toBe(true);
-    await sendStatusChangeEvents(projectId);
+    await sendStatusChangeEvents({ projectId, userId: user.id });
     await settle();
 
     const requests = receiver.to(path);
@@ -169,7 +169,7 @@ describe("webhooks for project status changes", () => {
     expect(outbox[0]!.payload).toMatchObject({ projectId, userId: user.id, status: "ready" });
     expect(outbox[0]!.eventId).toBe(eventIds.statusChanged(outbox[0]!.payload));
 
-    await sendStatusChangeEvents(projectId); // what the reconciler's outbox resend also does
+    await sendStatusChangeEvents({ projectId, userId: user.id }); // what the reconciler's outbox resend also does
     await settle();
     const requests = receiver.to(path);
     expect(requests).toHaveLength(1);
@@ -425,8 +425,8 @@ describe("webhooks for project status changes", () => {
       },
     };
 
-    const first = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, attempt: 1 }, deps);
-    const retried = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, attempt: 1 }, deps);
+    const first = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, userId: user.id, attempt: 1 }, deps);
+    const retried = await attemptDelivery(db(), { deliveryId: delivery!.deliveryId, userId: user.id, attempt: 1 }, deps);
 
     expect(posts).toBe(1);
     expect(first).toMatchObject({ done: false, attempts: 1 });
@@ -443,7 +443,7 @@ describe("webhooks for project status changes", () => {
     await transitionProject(db(), { projectId, userId: user.id, from: ["processing"], to: "ready", fields: { stage: null, progress: 100 } });
     const send = vi.spyOn(await embeddedRunner(), "send");
 
-    await sendStatusChangeEvents(projectId);
+    await sendStatusChangeEvents({ projectId, userId: user.id });
 
     const statusSends = send.mock.calls.filter(([events]) => events.some((e) => e.name === "project/status.changed"));
     expect(statusSends).toHaveLength(1);
@@ -459,7 +459,7 @@ describe("webhooks for project status changes", () => {
     expect(await failProject(db(), { projectId, userId: user.id, code: "x", message: "Stopped." })).toBe(true);
     expect(await transitionProject(db(), { projectId, userId: user.id, from: ["error"], to: "queued" })).toBe(true);
 
-    await sendStatusChangeEvents(projectId); // the error event, sent late (the reconciler's resend)
+    await sendStatusChangeEvents({ projectId, userId: user.id }); // the error event, sent late (the reconciler's resend)
     await settle();
 
     expect(receiver.to(path)).toHaveLength(0);
