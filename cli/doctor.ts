@@ -5,8 +5,7 @@
 // sign-in and the jobs endpoint are safe for where the app is served — one
 // pass/fail line each, non-zero exit on any failure. With no settings it checks the
 // local stack that `npm run dev` runs.
-import { env, setEnvForProcess } from "@/lib/env";
-import { localStackSettings, readSettings } from "@/lib/local-stack/settings";
+import { env } from "@/lib/env";
 import { checkStorage } from "@/lib/doctor/check-storage";
 import { checkDatabase } from "@/lib/doctor/check-database";
 import { checkInngest } from "@/lib/doctor/check-inngest";
@@ -14,6 +13,7 @@ import { checkAccess } from "@/lib/doctor/check-access";
 import { checkStripe } from "@/lib/doctor/check-stripe";
 import { checkMedia } from "@/lib/doctor/check-media";
 import type { CheckResult } from "@/lib/doctor/types";
+import { applyCommandSettings } from "./_command-settings";
 
 const symbols = { pass: "PASS", warn: "WARN", fail: "FAIL" } as const;
 
@@ -29,8 +29,7 @@ export async function runDoctor(): Promise<CheckResult[]> {
   ];
 }
 
-const settings = readSettings();
-setEnvForProcess(Object.fromEntries(Object.entries({ ...localStackSettings(settings), ...settings }).filter(([, v]) => v !== undefined)) as Record<string, string>);
+applyCommandSettings();
 try {
   env();
 } catch (error) {

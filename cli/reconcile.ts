@@ -1,22 +1,17 @@
 // `npm run reconcile`: one reconcile pass now, against the configured deployment (or the
 // local stack `npm run dev` runs), printing what it found and fixed as JSON.
-import { env, setEnvForProcess } from "@/lib/env";
+import { env } from "@/lib/env";
 import { registerJobFunctions } from "@/lib/jobs/job-functions";
 import { embeddedRunner } from "@/lib/jobs/send-event";
 import { closeDb } from "@/lib/db/client";
-import { localStackSettings, readSettings } from "@/lib/local-stack/settings";
 import { runReconcile } from "@/lib/reconcile/run-reconcile";
+import { applyCommandSettings } from "./_command-settings";
 
 // In embedded mode a resent event runs in this process. A command is the start-up of its
 // own process, so, as instrumentation.ts does for the server, it hands inngest/'s list over.
 registerJobFunctions(async () => (await import("@/inngest")).jobFunctions());
 
-const settings = readSettings();
-setEnvForProcess(
-  Object.fromEntries(
-    Object.entries({ ...localStackSettings(settings), ...settings }).filter(([, v]) => v !== undefined),
-  ) as Record<string, string>,
-);
+applyCommandSettings();
 try {
   const counts = await runReconcile();
   console.log(JSON.stringify(counts, null, 2));
