@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,6 +24,9 @@ export type RecordedStripeRequest = {
 
 type StripeObject = Record<string, unknown> & { id: string };
 type Failure = { status: number; type: string; message: string };
+type Answer = [status: number, payload: unknown];
+/** Runs around one answer: `answer()` makes it (reading the fake's state at that moment). */
+export type AnswerWrapper = (request: RecordedStripeRequest, answer: () => Promise<Answer>) => Promise<Answer>;
 
 export type FakeStripeApi = {
   /** Settings that point the app's Stripe client here. */
@@ -33,6 +37,13 @@ export type FakeStripeApi = {
   putSubscription(subscription: StripeObject): void;
   /** Makes every POST /v1/customers take this long, to widen races in tests. */
   setCustomerCreateDelay(ms: number): void;
+  /** The customers created so far (a replay for a known idempotency key creates none). */
+  createdCustomers(): StripeObject[];
+  /**
+   * Wraps the answers to requests on this path (until reset): the wrapper can look at the
+   * database while the app waits for Stripe, or act between making the answer and sending it.
+   */
+  aroundAnswer(method: string, path: string, wrapper: AnswerWrapper): void;
   /** The next request to this path fails the way Stripe fails (error JSON, status). */
   failNext(method: string, path: string, failure: Failure): void;
   reset(): void;
@@ -43,29 +54,54 @@ export async function startFakeStripeApi(): Promise<FakeStripeApi> {
   const requests: RecordedStripeRequest[] = [];
   const subscriptions = new Map<string, StripeObject>();
   const customersByIdempotencyKey = new Map<string, StripeObject>();
+  const idempotencyKeysInProgress = new Set<string>();
+  const createdCustomers: StripeObject[] = [];
   const failures = new Map<string, Failure>();
+  const wrappers = new Map<string, AnswerWrapper>();
   let customerCreateDelay = 0;
   let counter = 0;
-  const nextId = (prefix: string) => `${prefix}_fake${String(++counter).padStart(6, "0")}`;
+  // Ids unique across fakes too: test files run at once, each with its own fake, and share
+  // one database, where a customer id may be stored for one user only.
+  const instance = randomBytes(4).toString("hex");
+  const nextId = (prefix: string) => `${prefix}_fake${instance}${String(++counter).padStart(6, "0")}`;
 
-  const routes: { method: string; pattern: RegExp; respond: (req: RecordedStripeRequest, match: RegExpMatchArray) => Promise<[number, unknown]> }[] = [
+  const routes: { method: string; pattern: RegExp; respond: (req: RecordedStripeRequest, match: RegExpMatchArray) => Promise<Answer> }[] = [
     {
       method: "POST",
       pattern: /^\/v1\/customers$/,
       respond: async (req) => {
-        if (customerCreateDelay) await new Promise((resolve) => setTimeout(resolve, customerCreateDelay));
-        const existing = req.idempotencyKey ? customersByIdempotencyKey.get(req.idempotencyKey) : undefined;
+        const key = req.idempotencyKey;
+        // As Stripe does: a request whose idempotency key another request is still using
+        // is refused with 409 (and may be retried); a later one replays the first's result.
+        if (key && idempotencyKeysInProgress.has(key)) {
+          return [
+            409,
+            stripeError(
+              "idempotency_error",
+              "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through). Please try again later.",
+              "idempotency_key_in_use",
+            ),
+          ];
+        }
+        const existing = key ? customersByIdempotencyKey.get(key) : undefined;
         if (existing) return [200, existing];
-        const customer = {
-          id: nextId("cus"),
-          object: "customer",
-          created: nowSeconds(),
-          email: req.params.email ?? null,
-          metadata: req.params.metadata ?? {},
-          livemode: false,
-        };
-        if (req.idempotencyKey) customersByIdempotencyKey.set(req.idempotencyKey, customer);
-        return [200, customer];
+        if (key) idempotencyKeysInProgress.add(key);
+        try {
+          if (customerCreateDelay) await new Promise((resolve) => setTimeout(resolve, customerCreateDelay));
+          const customer = {
+            id: nextId("cus"),
+            object: "customer",
+            created: nowSeconds(),
+            email: req.params.email ?? null,
+            metadata: req.params.metadata ?? {},
+            livemode: false,
+          };
+          createdCustomers.push(customer);
+          if (key) customersByIdempotencyKey.set(key, customer);
+          return [200, customer];
+        } finally {
+          if (key) idempotencyKeysInProgress.delete(key);
+        }
       },
     },
     {
@@ -153,14 +189,22 @@ export async function startFakeStripeApi(): Promise<FakeStripeApi> {
       // Stripe marks errors a retry would not fix; the SDK then gives up at once.
       return send(failure.status, stripeError(failure.type, failure.message), { "stripe-should-retry": "false" });
     }
-    for (const route of routes) {
-      const match = route.method === recorded.method ? recorded.path.match(route.pattern) : null;
-      if (match) {
-        const [status, payload] = await route.respond(recorded, match);
-        return send(status, payload);
+    const answer = async (): Promise<Answer> => {
+      for (const route of routes) {
+        const match = route.method === recorded.method ? recorded.path.match(route.pattern) : null;
+        if (match) return route.respond(recorded, match);
       }
+      return [404, stripeError("invalid_request_error", `Unrecognized request URL (${recorded.method}: ${recorded.path}).`)];
+    };
+    const wrapper = wrappers.get(failureKey);
+    try {
+      const [status, payload] = wrapper ? await wrapper(recorded, answer) : await answer();
+      send(status, payload);
+    } catch (error) {
+      // A test's wrapper that throws fails the request instead of leaving it unanswered.
+      console.error("fake Stripe API: answering failed", error);
+      send(500, stripeError("api_error", `The fake Stripe API failed: ${String(error)}`), { "stripe-should-retry": "false" });
     }
-    send(404, stripeError("invalid_request_error", `Unrecognized request URL (${recorded.method}: ${recorded.path}).`));
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -172,11 +216,15 @@ export async function startFakeStripeApi(): Promise<FakeStripeApi> {
     requestsTo: (method, path) => requests.filter((r) => r.method === method && r.path === path),
     putSubscription: (subscription) => void subscriptions.set(subscription.id, subscription),
     setCustomerCreateDelay: (ms) => void (customerCreateDelay = ms),
+    createdCustomers: () => [...createdCustomers],
+    aroundAnswer: (method, path, wrapper) => void wrappers.set(`${method} ${path}`, wrapper),
     failNext: (method, path, failure) => void failures.set(`${method} ${path}`, failure),
     reset: () => {
       requests.length = 0;
       subscriptions.clear();
       failures.clear();
+      wrappers.clear();
+      createdCustomers.length = 0;
       customerCreateDelay = 0;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
