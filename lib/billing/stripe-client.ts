@@ -29,8 +29,8 @@ export function stripeClient(): Stripe {
       client: new Stripe(STRIPE_SECRET_KEY, {
         appInfo: { name: "ClipCrafter" },
         maxNetworkRetries: 2,
-        // A webhook holds a database transaction while it re-reads a subscription; a
-        // stalled call should fail (and be retried by Stripe) rather than hang.
+        // A webhook re-reads the subscription before it answers Stripe; a stalled call
+        // should fail (and the delivery be retried by Stripe) rather than hang.
         timeout: 20_000,
         ...(STRIPE_API_HOST ? { host: STRIPE_API_HOST } : {}),
         ...(STRIPE_API_PORT ? { port: STRIPE_API_PORT } : {}),

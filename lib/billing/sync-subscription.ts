@@ -3,7 +3,12 @@ import { log } from "@/lib/log";
 import { planForStripePrice, type PlanId } from "./plans";
 import { callStripe, type Stripe } from "./stripe-client";
 import { findUserIdByStripeCustomer } from "@/lib/db/queries/profiles";
-import { getSubscriptionRow, lockUserBilling, saveSubscriptionRow, type SubscriptionRow } from "@/lib/db/queries/subscriptions";
+import {
+  getVersionedSubscriptionRow,
+  lockUserBilling,
+  saveSubscriptionRow,
+  type SubscriptionRow,
+} from "@/lib/db/queries/subscriptions";
 import { isLiveSubscriptionStatus, isPaidUpStatus } from "./subscription-status";
 import { holdsPaidPlan } from "./usage";
 
@@ -27,33 +32,61 @@ export type SubscriptionSyncParams = {
   paymentFailedAt?: Date;
 };
 
+/** Makes the prepared change inside the transaction that records the event. */
+export type ApplySubscriptionSync = (tx: Db) => Promise<SubscriptionSyncResult | "changed_since_read">;
+
 /**
- * Brings one user's stored subscription up to date after a Stripe event about it.
+ * Brings one user's stored subscription up to date after a Stripe event about it. This part
+ * reads, with no transaction open; the function it returns writes, inside the transaction
+ * that records the event.
  *
- * Stripe delivers events at least once and in no particular order, so the event's own
- * copy of the subscription is not trusted: an event older than the last one applied is
- * skipped, and any other event re-reads the subscription from Stripe and stores that.
- * Both happen under the user's billing lock, so two deliveries processed at the same
- * time apply one after the other and the later read wins. A plan is never rolled back
- * by an event that arrives late.
+ * Stripe delivers events at least once and in no particular order, so the event's own copy
+ * of the subscription is not trusted: an event older than the last one applied is skipped
+ * (without asking Stripe), and any other event re-reads the subscription from Stripe and
+ * stores that. A plan is never rolled back by an event that arrives late.
+ *
+ * Two deliveries for one user processed at the same time must end with the later read
+ * stored. Were both read and write under the user's billing lock, they would follow one
+ * another; but Stripe is read before the lock now, so the delivery that read first may
+ * write last and put back an older state. Stripe's subscription carries nothing that orders
+ * two reads of it (no version, no time of its last change), so the order is kept here: the
+ * read notes the version of the stored row before asking Stripe, and the write, under the
+ * lock, goes ahead only if the row still has that version. Then every state stored so far
+ * was committed before the note was taken and so was read from Stripe before ours: ours is
+ * the latest. If the row changed meanwhile, the write answers `changed_since_read` and the
+ * caller prepares again, reading Stripe after that change.
  */
-export async function syncSubscription(
-  tx: Db,
+export async function prepareSubscriptionSync(
+  db: Db,
   stripe: Stripe,
   params: SubscriptionSyncParams,
-): Promise<SubscriptionSyncResult> {
-  const userId = await findUserIdByStripeCustomer(tx, params.customerId);
+): Promise<ApplySubscriptionSync> {
+  const userId = await findUserIdByStripeCustomer(db, params.customerId);
   if (!userId) {
-    log.warn("stripe_event_unknown_customer", { customerId: params.customerId, subscriptionId: params.subscriptionId });
-    return "unknown_customer";
+    return async () => {
+      log.warn("stripe_event_unknown_customer", { customerId: params.customerId, subscriptionId: params.subscriptionId });
+      return "unknown_customer";
+    };
   }
-  await lockUserBilling(tx, userId);
-  const current = await getSubscriptionRow(tx, userId);
-  if (current && params.eventCreated < current.lastEventAt) return "stale";
+  const seen = await getVersionedSubscriptionRow(db, userId);
+  // lastEventAt never goes down, so an event stale now is stale under the lock as well.
+  if (seen && params.eventCreated < seen.row.lastEventAt) return async () => "stale";
 
   const subscription = await callStripe("subscriptions.retrieve", () =>
     stripe.subscriptions.retrieve(params.subscriptionId),
   );
+  return (tx) => applySubscription(tx, { userId, seenVersion: seen?.version ?? null, subscription, params });
+}
+
+async function applySubscription(
+  tx: Db,
+  read: { userId: string; seenVersion: string | null; subscription: Stripe.Subscription; params: SubscriptionSyncParams },
+): Promise<SubscriptionSyncResult | "changed_since_read"> {
+  const { userId, subscription, params } = read;
+  await lockUserBilling(tx, userId);
+  const stored = await getVersionedSubscriptionRow(tx, userId);
+  if ((stored?.version ?? null) !== read.seenVersion) return "changed_since_read";
+  const current = stored?.row ?? null;
   const next = describeSubscription(subscription);
 
   const replacesAnother = Boolean(current?.stripeSubscriptionId && current.stripeSubscriptionId !== subscription.id);

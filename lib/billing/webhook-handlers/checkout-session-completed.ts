@@ -1,15 +1,15 @@
-import { stripeIdOf, fromUnix, syncSubscription } from "../sync-subscription";
+import { stripeIdOf, fromUnix, prepareSubscriptionSync } from "../sync-subscription";
 import type { Stripe } from "../stripe-client";
-import type { WebhookHandler } from "./types";
+import { ignoreEvent, type WebhookHandler } from "./types";
 
 /** A finished Checkout: store the subscription it started (the upgrade takes effect here). */
 export const handleCheckoutSessionCompleted: WebhookHandler<Stripe.CheckoutSessionCompletedEvent> = async (
   event,
-  { tx, stripe, now },
+  { db, stripe, now },
 ) => {
   const session = event.data.object;
-  if (session.mode !== "subscription" || !session.subscription || !session.customer) return "ignored";
-  return syncSubscription(tx, stripe, {
+  if (session.mode !== "subscription" || !session.subscription || !session.customer) return ignoreEvent;
+  return prepareSubscriptionSync(db, stripe, {
     customerId: stripeIdOf(session.customer),
     subscriptionId: stripeIdOf(session.subscription),
     eventCreated: fromUnix(event.created),

@@ -1,4 +1,4 @@
-import { stripeIdOf, fromUnix, syncSubscription } from "../sync-subscription";
+import { stripeIdOf, fromUnix, prepareSubscriptionSync } from "../sync-subscription";
 import type { Stripe } from "../stripe-client";
 import type { WebhookHandler } from "./types";
 
@@ -12,9 +12,9 @@ type SubscriptionEvent =
  * or ended. Whatever the event says, the subscription is read again from Stripe and
  * stored as it is now: a canceled one keeps a paid plan until its period ends.
  */
-export const handleCustomerSubscriptionChanged: WebhookHandler<SubscriptionEvent> = async (event, { tx, stripe, now }) => {
+export const handleCustomerSubscriptionChanged: WebhookHandler<SubscriptionEvent> = async (event, { db, stripe, now }) => {
   const subscription = event.data.object;
-  return syncSubscription(tx, stripe, {
+  return prepareSubscriptionSync(db, stripe, {
     customerId: stripeIdOf(subscription.customer),
     subscriptionId: subscription.id,
     eventCreated: fromUnix(event.created),

@@ -1,6 +1,6 @@
-import { stripeIdOf, fromUnix, syncSubscription } from "../sync-subscription";
+import { stripeIdOf, fromUnix, prepareSubscriptionSync } from "../sync-subscription";
 import type { Stripe } from "../stripe-client";
-import type { WebhookHandler } from "./types";
+import { ignoreEvent, type WebhookHandler } from "./types";
 
 /**
  * A subscription payment failed. The plan is not taken away: it holds until the period
@@ -8,12 +8,12 @@ import type { WebhookHandler } from "./types";
  */
 export const handleInvoicePaymentFailed: WebhookHandler<Stripe.InvoicePaymentFailedEvent> = async (
   event,
-  { tx, stripe, now },
+  { db, stripe, now },
 ) => {
   const invoice = event.data.object;
   const subscription = invoice.parent?.subscription_details?.subscription;
-  if (!subscription || !invoice.customer) return "ignored";
-  return syncSubscription(tx, stripe, {
+  if (!subscription || !invoice.customer) return ignoreEvent;
+  return prepareSubscriptionSync(db, stripe, {
     customerId: stripeIdOf(invoice.customer),
     subscriptionId: stripeIdOf(subscription),
     eventCreated: fromUnix(event.created),

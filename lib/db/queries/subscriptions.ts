@@ -16,7 +16,7 @@ export type SubscriptionRow = {
 
 /**
  * Serialises every change to one user's billing state (webhook deliveries running at the
- * same time, a checkout creating the Stripe customer) for the rest of the transaction.
+ * same time) for the rest of the transaction.
  */
 export async function lockUserBilling(tx: Db, userId: string): Promise<void> {
   await tx`select pg_advisory_xact_lock(hashtext(${`billing:${userId}`}))`;
@@ -28,6 +28,25 @@ export async function getSubscriptionRow(db: Db, userId: string): Promise<Subscr
            current_period_end, cancel_at_period_end, payment_failed_at, last_event_at
     from subscriptions where user_id = ${userId}`;
   return firstCamelRow<SubscriptionRow>(rows);
+}
+
+/**
+ * The row with its version: a token that changes with every write of the row (the id of the
+ * transaction that wrote this version of it, Postgres's xmin). Whoever read version v and,
+ * holding lockUserBilling, still finds v knows nobody wrote the row in between.
+ */
+export async function getVersionedSubscriptionRow(
+  db: Db,
+  userId: string,
+): Promise<{ row: SubscriptionRow; version: string } | null> {
+  const rows = await db`
+    select user_id, stripe_customer_id, stripe_subscription_id, plan, status, current_period_start,
+           current_period_end, cancel_at_period_end, payment_failed_at, last_event_at, xmin::text as version
+    from subscriptions where user_id = ${userId}`;
+  const found = firstCamelRow<SubscriptionRow & { version: string }>(rows);
+  if (!found) return null;
+  const { version, ...row } = found;
+  return { row, version };
 }
 
 export async function saveSubscriptionRow(db: Db, row: SubscriptionRow): Promise<void> {

@@ -332,3 +332,61 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
     expect((await getUserPlan(db(), c.user.id, new Date())).plan.id).toBe("pro");
   });
 });
+
+describe("POST /api/webhooks/stripe: reading the subscription from Stripe", () => {
+  it("holds no transaction and no billing lock while it waits for Stripe", async () => {
+    const c = await customerWithSubscription("read-outside-transaction");
+    const start = nowSeconds() - 60;
+    fake.putSubscription(activeProSubscription(c, start));
+    let billingLockFree: boolean | undefined;
+    fake.aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
+      // The user's billing lock (lockUserBilling), tried from another connection: it is
+      // taken only by a transaction still open in the delivery that is calling Stripe.
+      billingLockFree = await db().begin(async (tx) => {
+        const [row] = await tx<{ free: boolean }[]>`
+          select pg_try_advisory_xact_lock(hashtext(${`billing:${c.user.id}`})) as free`;
+        return row!.free;
+      });
+      return answer();
+    });
+
+    const event = stripeEvent("customer.subscription.created", activeProSubscription(c, start), nowSeconds());
+    expect((await deliver(event)).body.outcome).toBe("saved");
+    expect(billingLockFree).toBe(true);
+    expect(await storedEvent(event.id)).toMatchObject({ type: "customer.subscription.created" });
+  });
+
+  it(
+    "ends with Stripe's latest state when an event read earlier applies after one read later",
+    async () => {
+      const c = await customerWithSubscription("overlapping-reads");
+      const start = nowSeconds() - 60;
+      fake.putSubscription(activeProSubscription(c, start));
+      const created = stripeEvent("customer.subscription.created", activeProSubscription(c, start), start);
+      const updated = stripeEvent("customer.subscription.updated", activeProSubscription(c, start), start + 5);
+
+      let reads = 0;
+      let createdDelivery: ReturnType<typeof deliver> | undefined;
+      fake.aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
+        reads += 1;
+        if (reads > 1) return answer();
+        // The newer event's read sees the subscription active. Before that answer arrives,
+        // the payment fails and the older event, delivered meanwhile, reads and stores that.
+        const activeAnswer = await answer();
+        fake.putSubscription(activeProSubscription(c, start, { status: "past_due" }));
+        createdDelivery = deliver(created);
+        expect((await createdDelivery).body.outcome).toBe("saved");
+        return activeAnswer;
+      });
+
+      const late = await deliver(updated);
+      expect(late.body.outcome).toBe("saved");
+      expect(createdDelivery).toBeDefined();
+      const [row] = await db()`select status, last_event_at from subscriptions where user_id = ${c.user.id}`;
+      expect(row).toEqual({ status: "past_due", last_event_at: new Date((start + 5) * 1000) });
+      // The newer event read again after the older one was stored, and kept that read.
+      expect(subscriptionReads(c.subscriptionId)).toHaveLength(3);
+    },
+    15_000,
+  );
+});
