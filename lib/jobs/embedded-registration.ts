@@ -7,7 +7,17 @@ import { cronSchedule } from "./cron";
 // refuses the function there, naming it and the option, so the server does not start
 // and then run the function differently from Inngest. The options the runner honours are
 // listed; anything else set (today's debounce, throttle, rateLimit, batchEvents, priority,
-// idempotency, timeouts, singleton, or whatever a later SDK adds) is refused.
+// idempotency, timeouts, singleton, or whatever a later SDK adds) is refused, and so is a
+// field the runner does not read inside a trigger, a cancelOn entry or a concurrency limit.
+// tests/unit/jobs/embedded-registration.test.ts lists every option of the pinned SDK's
+// InngestFunction.Options, so an SDK that adds or drops one fails its type check.
+//
+// Step kinds are a different matter, checked when a run plans them (embedded-runner.ts),
+// not here: step.waitForEvent, step.invoke or a day-long step.sleep are calls the body
+// makes as it runs, not configuration. The SDK learns of a step only when the body reaches
+// it, and the source text says nothing reliable either — a helper may make the call, the
+// sleep's length may be computed, and a bundler rewrites the text. So the runner fails such
+// a run at once, without retries, naming the step kind and saying embedded mode cannot run it.
 
 export class EmbeddedRegistrationError extends Error {
   constructor(message: string) {
@@ -68,10 +78,20 @@ function readPath(data: Record<string, unknown>, path: string[]): unknown {
   return value;
 }
 
+/** Refuses a field of an option's entry that the runner does not read (one a later SDK may add). */
+function refuseUnreadFields(id: string, what: string, entry: unknown, read: readonly string[]): void {
+  if (entry === null || typeof entry !== "object") return;
+  for (const [field, value] of Object.entries(entry)) {
+    if (value !== undefined && !read.includes(field)) refuse(id, `the "${field}" field of ${what}`, "the runner does not implement it");
+  }
+}
+
 function readTriggers(id: string, triggers: unknown[]): { eventNames: string[]; cron: string | undefined } {
   const eventNames: string[] = [];
   const crons: string[] = [];
   for (const trigger of triggers) {
+    // An event type given as the trigger also carries its name, version and schema (the SDK checks the schema).
+    refuseUnreadFields(id, "a trigger", trigger, ["event", "if", "cron", "name", "version", "schema"]);
     const t = (trigger ?? {}) as { event?: unknown; cron?: unknown; if?: unknown };
     if (typeof t.cron === "string") {
       crons.push(t.cron);
@@ -96,6 +116,7 @@ function readTriggers(id: string, triggers: unknown[]): { eventNames: string[]; 
 
 function readCancelOn(id: string, cancelOn: unknown[]): CancelRule[] {
   return cancelOn.map((entry) => {
+    refuseUnreadFields(id, "a cancelOn entry", entry, ["event", "if", "match", "timeout"]);
     const rule = (entry ?? {}) as { event?: unknown; match?: unknown; if?: unknown; timeout?: unknown };
     const name = eventName(rule.event);
     if (name === undefined) refuse(id, `the cancelOn entry ${JSON.stringify(entry)}`, "it names no event");
@@ -117,6 +138,8 @@ export function registerForEmbedded(fn: InngestFunction.Any): EmbeddedFunction {
   for (const [option, value] of Object.entries(opts)) {
     if (value !== undefined && !HONOURED_OPTIONS.has(option)) refuse(id, `the "${option}" option`, "the runner does not implement it");
   }
+  const limits = opts.concurrency === undefined ? [] : Array.isArray(opts.concurrency) ? opts.concurrency : [opts.concurrency];
+  for (const limit of limits) refuseUnreadFields(id, "a concurrency limit", limit, ["limit", "key", "scope"]);
   let concurrency: ConcurrencyRule[];
   try {
     concurrency = concurrencyRules(id, opts.concurrency);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { InngestFunction } from "inngest";
+import { NonRetriableError, type InngestFunction } from "inngest";
 import { StepOpCode } from "inngest/types";
 import { log } from "@/lib/log";
 import { ConcurrencyGate } from "./concurrency";
@@ -19,7 +19,9 @@ import { RunCancelledError, withRunSignal } from "./run-cancellation";
 // What it cannot do as Inngest would, it refuses rather than doing something else: an
 // option it does not implement refuses the function when the runner is built
 // (./embedded-registration.ts); a step it cannot run (step.waitForEvent, step.invoke, a
-// sleep longer than `maxSleepMs`) fails the run with a message saying so. The SDK is
+// sleep longer than `maxSleepMs`…) fails the run at once, without retries, with a
+// NonRetriableError naming the step kind (steps are known only as a run plans them; see
+// embedded-registration.ts for why they are not checked at start). The SDK is
 // reached through one adapter (./inngest-execution.ts), pinned and contract-tested.
 //
 // Concurrency limits hold as on Inngest, keyed ones included (./concurrency.ts). A
@@ -71,21 +73,54 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Why embedded mode cannot run this planned op, or undefined when it can. */
+/** The step tool a planned op comes from, as the function's author wrote it. */
+function stepKind(step: StepOp): string {
+  switch (step.op) {
+    case StepOpCode.WaitForEvent:
+      return "step.waitForEvent";
+    case StepOpCode.WaitForSignal:
+      return "step.waitForSignal";
+    case StepOpCode.InvokeFunction:
+      return "step.invoke";
+    case StepOpCode.AiGateway:
+      return "step.ai.infer";
+    case StepOpCode.Gateway:
+      return "step.fetch";
+    case StepOpCode.Sleep:
+      // step.sleepUntil plans an ISO date, step.sleep a duration.
+      return typeof step.name === "string" && /^\d{4}-/.test(step.name) ? "step.sleepUntil" : "step.sleep";
+    default:
+      return `a "${step.op}" step`;
+  }
+}
+
+/** What only the Inngest server can do for each step kind the runner refuses. */
+const SERVER_ONLY: Partial<Record<StepOpCode, string>> = {
+  [StepOpCode.WaitForEvent]: "nothing in this process would deliver what it waits for",
+  [StepOpCode.WaitForSignal]: "nothing in this process would deliver what it waits for",
+  [StepOpCode.InvokeFunction]: "the Inngest server starts the invoked function and hands back its result",
+  [StepOpCode.AiGateway]: "the Inngest server makes the request on the function's behalf",
+  [StepOpCode.Gateway]: "the Inngest server makes the request on the function's behalf",
+};
+
+/** Why embedded mode cannot run this planned op, naming the step kind; undefined when it can. */
 function unsupportedStep(step: StepOp, functionId: string, maxSleepMs: number): string | undefined {
-  const which = `step "${step.displayName ?? step.id}" of function "${functionId}"`;
-  const elsewhere = "Run this function on Inngest (INNGEST_MODE=dev or cloud).";
+  if (step.op === StepOpCode.StepRun) return undefined;
+  let why: string;
   if (step.op === StepOpCode.Sleep) {
     const ms = sleepDurationMs(step.name, Date.now());
-    if (ms === undefined) return `embedded mode cannot read the sleep ${JSON.stringify(step.name)} of ${which}.`;
-    if (ms > maxSleepMs) {
-      return `embedded mode holds sleeps in memory for at most ${maxSleepMs / 60_000} min; ${which} asks for ${Math.ceil(ms / 60_000)} min. ${elsewhere}`;
-    }
-    return undefined;
+    if (ms !== undefined && ms <= maxSleepMs) return undefined;
+    why =
+      ms === undefined
+        ? `the runner cannot read its time ${JSON.stringify(step.name)}`
+        : `a sleep is held in this process's memory, for at most ${maxSleepMs / 60_000} min, and this one asks for ${Math.ceil(ms / 60_000)} min`;
+  } else {
+    why = SERVER_ONLY[step.op] ?? "the runner does not implement it";
   }
-  if (step.op === StepOpCode.StepRun) return undefined;
-  const name = step.op === StepOpCode.WaitForEvent ? "step.waitForEvent" : `the ${step.op} step`;
-  return `embedded mode cannot run ${name} (${which}): nothing in this process would deliver what it waits for. ${elsewhere}`;
+  return (
+    `embedded mode cannot run ${stepKind(step)} (step "${step.displayName ?? step.id}" of function "${functionId}"): ${why}. ` +
+    `Run this function on Inngest (INNGEST_MODE=dev or cloud).`
+  );
 }
 
 export class EmbeddedRunner {
@@ -323,8 +358,9 @@ export class EmbeddedRunner {
           for (const step of result.steps) {
             const unsupported = unsupportedStep(step, id, this.maxSleepMs);
             if (unsupported) {
+              // No retry would run it either: the run fails at once, as a NonRetriableError does.
               log.error("embedded_step_unsupported", { functionId: id, runId, op: step.op, message: unsupported });
-              return { status: "failed", runId, functionId: id, error: { name: "EmbeddedModeUnsupported", message: unsupported }, attempts: totalAttempts };
+              return { status: "failed", runId, functionId: id, error: new NonRetriableError(unsupported), attempts: totalAttempts };
             }
             if (step.op === StepOpCode.Sleep) await sleepUnlessAborted(sleepDurationMs(step.name, Date.now())!, active.controller.signal);
             if (active.controller.signal.aborted) return { status: "cancelled", runId, functionId: id, attempts: totalAttempts };

@@ -401,10 +401,26 @@ describe("embedded job mode", () => {
     );
     const outcome = await new EmbeddedRunner([fn], fast).send([{ name: "test/wait", data: {} }]).runs[0]!;
     expect(outcome).toMatchObject({ status: "failed", attempts: 1 });
-    const message = (outcome as Extract<RunOutcome, { status: "failed" }>).error.message;
-    expect(message).toMatch(/embedded mode cannot run step.waitForEvent \(step "approval" of function "test-wait-for-event"\)/);
-    expect(failures).toEqual([message]);
+    const { error } = outcome as Extract<RunOutcome, { status: "failed" }>;
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect(error.message).toMatch(/embedded mode cannot run step.waitForEvent \(step "approval" of function "test-wait-for-event"\)/);
+    expect(failures).toEqual([error.message]);
     expect(after).toBe(false);
+  });
+
+  it("fails a run that invokes another function at once, without retries, naming step.invoke", async () => {
+    let attempts = 0;
+    const invoked = inngestClient().createFunction({ id: "test-invoked", triggers: [{ event: "test/invoked" }] }, async () => "done");
+    const fn = inngestClient().createFunction({ id: "test-invoke", retries: 3, triggers: [{ event: "test/invoke" }] }, async ({ step }) => {
+      attempts++;
+      return step.invoke("call-other", { function: invoked, data: {} });
+    });
+    const outcome = await new EmbeddedRunner([fn, invoked], fast).send([{ name: "test/invoke", data: {} }]).runs[0]!;
+    expect(outcome).toMatchObject({ status: "failed", attempts: 1 });
+    const { error } = outcome as Extract<RunOutcome, { status: "failed" }>;
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect(error.message).toMatch(/^embedded mode cannot run step.invoke \(step "call-other" of function "test-invoke"\): /);
+    expect(attempts).toBe(1);
   });
 
   it("sleeps as asked within the bound and fails a run whose sleep is longer, naming the step and the bound", async () => {
@@ -422,7 +438,10 @@ describe("embedded job mode", () => {
     expect(ran).toEqual(["after-short"]);
     expect(outcome).toMatchObject({
       status: "failed",
-      error: { message: expect.stringMatching(/at most 60 min; step "long" of function "test-sleeps" asks for 120 min/) },
+      error: {
+        name: "NonRetriableError",
+        message: expect.stringMatching(/^embedded mode cannot run step.sleep \(step "long" of function "test-sleeps"\): .*at most 60 min, and this one asks for 120 min/),
+      },
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Inngest } from "inngest";
+import { Inngest, type InngestFunction } from "inngest";
 import { EmbeddedRunner } from "@/lib/jobs/embedded-runner";
 import { EmbeddedRegistrationError } from "@/lib/jobs/embedded-registration";
 
@@ -11,20 +11,45 @@ function register(options: Record<string, unknown>) {
   return () => new EmbeddedRunner([fn]);
 }
 
+// Every option of the pinned SDK's function configuration, each either honoured by the
+// runner or refused with an example value. Typed by the SDK's own InngestFunction.Options,
+// so an SDK that adds or drops an option fails the type check here until it is decided.
+const everyOption: Record<keyof InngestFunction.Options, "honoured" | { refusedWith: unknown }> = {
+  id: "honoured",
+  name: "honoured",
+  description: "honoured",
+  triggers: "honoured",
+  concurrency: "honoured",
+  cancelOn: "honoured",
+  retries: "honoured",
+  onFailure: "honoured",
+  middleware: "honoured",
+  optimizeParallelism: "honoured",
+  checkpointing: "honoured",
+  experimentalCheckpointing: "honoured",
+  debounce: { refusedWith: { period: "5s" } },
+  throttle: { refusedWith: { limit: 1, period: "1m" } },
+  rateLimit: { refusedWith: { limit: 1, period: "1h" } },
+  batchEvents: { refusedWith: { maxSize: 10, timeout: "5s" } },
+  priority: { refusedWith: { run: "event.data.plan == 'pro' ? 100 : 0" } },
+  idempotency: { refusedWith: "event.data.userId" },
+  timeouts: { refusedWith: { finish: "1h" } },
+  singleton: { refusedWith: { mode: "skip" } },
+};
+
+const refusedOptions = Object.entries(everyOption).flatMap(([option, rule]) => (rule === "honoured" ? [] : [[option, rule.refusedWith] as const]));
+
 describe("embedded runner registration", () => {
-  it.each([
-    ["debounce", { debounce: { period: "5s" } }],
-    ["throttle", { throttle: { limit: 1, period: "1m" } }],
-    ["rateLimit", { rateLimit: { limit: 1, period: "1h" } }],
-    ["batchEvents", { batchEvents: { maxSize: 10, timeout: "5s" } }],
-    ["priority", { priority: { run: "event.data.plan == 'pro' ? 100 : 0" } }],
-    ["idempotency", { idempotency: "event.data.userId" }],
-    ["timeouts", { timeouts: { finish: "1h" } }],
-    ["singleton", { singleton: { mode: "skip" } }],
-  ])("refuses a function with %s at start, naming the function and the option", (option, options) => {
-    const start = register(options);
+  it.each(refusedOptions)("refuses a function with %s at start, naming the function and the option", (option, value) => {
+    const start = register({ [option]: value });
     expect(start).toThrow(EmbeddedRegistrationError);
     expect(start).toThrow(`embedded mode cannot honour the "${option}" option of function "test-refused"`);
+  });
+
+  it("refuses a field it does not read in a trigger, a cancelOn entry or a concurrency limit", () => {
+    expect(register({ triggers: [{ cron: "0 * * * *", jitter: "5m" }] })).toThrow(/the "jitter" field of a trigger of function "test-refused"/);
+    expect(register({ cancelOn: [{ event: "test/stop", match: "data.id", window: "1h" }] })).toThrow(/the "window" field of a cancelOn entry/);
+    expect(register({ concurrency: [{ limit: 1, key: "event.data.userId", weight: 2 }] })).toThrow(/the "weight" field of a concurrency limit/);
   });
 
   it("refuses a trigger filter, a cancelOn expression or timeout, and a cancel match it cannot read", () => {
