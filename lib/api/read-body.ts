@@ -4,14 +4,26 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * What each kind of route accepts. A route never needs more: the largest is the
- * completion of an upload that lists all 10,000 parts with their ETags (~66 bytes each).
+ * What each kind of route accepts. A route never needs more: the largest a person's client
+ * sends is the completion of an upload that lists all 10,000 parts with their ETags (~66
+ * bytes each).
  */
 export const bodyLimits = {
   json: 16 * KiB,
   uploadPartsList: 1 * MiB,
   stripeWebhook: 512 * KiB,
+  // A run request from Inngest carries the event and the steps' saved results. Inngest sends
+  // an SDK at most 4 MB in one request (a larger run state is fetched through its API
+  // instead, the request saying so with ctx.use_api); the margin above that keeps a request
+  // at Inngest's own ceiling from being refused and retried without end.
+  inngestRun: 5 * MiB,
 } as const;
+
+/**
+ * The largest body a route behind proxy.ts accepts: the Stripe webhook and the jobs
+ * endpoint are not behind it (proxy.ts's matcher), so their caps do not count here.
+ */
+export const largestProxiedBodyLimit = Math.max(bodyLimits.json, bodyLimits.uploadPartsList);
 
 function describeBytes(bytes: number): string {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;

@@ -1,10 +1,22 @@
+import { NextRequest } from "next/server";
 import { AppError, errorBody } from "@/lib/api/errors";
+import { bodyLimits, readBodyText } from "@/lib/api/read-body";
 import { env } from "@/lib/env";
 
-type ServeHandler<Req extends Request, Ctx> = (request: Req, context: Ctx) => Promise<Response>;
+type ServeHandler<Ctx> = (request: NextRequest, context: Ctx) => Promise<Response>;
 
 function refuse(error: AppError): Response {
   return Response.json(errorBody(error), { status: error.status });
+}
+
+/**
+ * The request with its body read under the cap and handed over as text. The SDK reads the
+ * whole body and parses it before it checks the signature, so an unread body would be held
+ * in memory at whatever size a stranger sent.
+ */
+async function withBoundedBody(request: Request): Promise<NextRequest> {
+  const text = await readBodyText(request, { maxBytes: bodyLimits.inngestRun });
+  return new NextRequest(request.url, { method: request.method, headers: request.headers, body: text });
 }
 
 /**
@@ -14,9 +26,12 @@ function refuse(error: AppError): Response {
  *   loopback only, and anything a browser sends (it always names the page's origin or
  *   site) is refused, so a web page cannot forge a run against a developer's machine;
  * - cloud: the SDK runs only requests signed with INNGEST_SIGNING_KEY (its client is
- *   created with isDev false, so no environment variable can turn that check off).
+ *   created with isDev false, so no environment variable can turn that check off). A POST
+ *   or PUT without a signature is refused here, before its body is read; a signed one is
+ *   read up to bodyLimits.inngestRun (the signature is checked over the body, so it can
+ *   only be checked once the body is in).
  */
-export function guardServeEndpoint<Req extends Request, Ctx>(handler: ServeHandler<Req, Ctx>): ServeHandler<Req, Ctx> {
+export function guardServeEndpoint<Ctx>(handler: ServeHandler<Ctx>): ServeHandler<Ctx> {
   return async (request, context) => {
     const mode = env().inngestMode;
     if (mode === "embedded") {
@@ -27,6 +42,22 @@ export function guardServeEndpoint<Req extends Request, Ctx>(handler: ServeHandl
     if (mode === "dev" && (request.headers.has("origin") || request.headers.has("sec-fetch-site"))) {
       return refuse(new AppError("forbidden_origin", "The jobs endpoint only answers the Inngest Dev Server, not a browser."));
     }
-    return handler(request, context);
+    if (request.method !== "POST" && request.method !== "PUT") return handler(request, context);
+    if (mode === "cloud" && !request.headers.has("x-inngest-signature")) {
+      return refuse(
+        new AppError(
+          "unauthorized",
+          "The jobs endpoint runs only requests Inngest signed, and this one has no X-Inngest-Signature header. To sync the app, use the Inngest dashboard (it signs its request).",
+        ),
+      );
+    }
+    let bounded: NextRequest;
+    try {
+      bounded = await withBoundedBody(request);
+    } catch (error) {
+      if (error instanceof AppError) return refuse(error);
+      throw error;
+    }
+    return handler(bounded, context);
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyLimits } from "@/lib/api/read-body";
+import { envSource, setEnvForProcess } from "@/lib/env";
 import { testUser } from "../../support/users";
 import { disableBilling, enableBilling, testStripeSettings } from "../billing/billing-env";
 
@@ -26,6 +27,9 @@ const cases: Case[] = [
   { name: "PATCH /api/webhooks/endpoints/:id", method: "PATCH", cap: bodyLimits.json, handler: async () => (await import("@/app/api/webhooks/endpoints/[id]/route")).PATCH, params: { id } },
   { name: "POST /api/billing/checkout", method: "POST", cap: bodyLimits.json, handler: async () => (await import("@/app/api/billing/checkout/route")).POST },
   { name: "POST /api/webhooks/stripe", method: "POST", cap: bodyLimits.stripeWebhook, handler: async () => (await import("@/app/api/webhooks/stripe/route")).POST },
+  // Inngest Cloud mode (set below): the signed requests the SDK would read whole.
+  { name: "POST /api/inngest", method: "POST", cap: bodyLimits.inngestRun, handler: async () => (await import("@/app/api/inngest/route")).POST as AnyHandler },
+  { name: "PUT /api/inngest", method: "PUT", cap: bodyLimits.inngestRun, handler: async () => (await import("@/app/api/inngest/route")).PUT as AnyHandler },
 ];
 
 /** An endless body (JSON-looking bytes) that records how much was pulled from it. */
@@ -52,7 +56,7 @@ function call(c: Case, body: ReadableStream<Uint8Array> | string, headers: Recor
         method: c.method,
         body,
         duplex: "half",
-        headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=abc", ...headers },
+        headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=abc", "x-inngest-signature": "t=1&s=abc", ...headers },
       } as RequestInit),
       { params: Promise.resolve(c.params ?? {}) },
     ),
@@ -60,12 +64,18 @@ function call(c: Case, body: ReadableStream<Uint8Array> | string, headers: Recor
 }
 
 const user = testUser("bodies");
+const jobsSettings = ["INNGEST_MODE", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"] as const;
+const savedJobsSettings = Object.fromEntries(jobsSettings.map((name) => [name, envSource()[name]]));
 
 beforeAll(async () => {
   enableBilling(testStripeSettings);
+  setEnvForProcess({ INNGEST_MODE: "cloud", INNGEST_EVENT_KEY: "event-key-for-tests", INNGEST_SIGNING_KEY: "signkey-test-0123456789abcdef" });
 });
 
-afterAll(() => disableBilling());
+afterAll(() => {
+  disableBilling();
+  setEnvForProcess(savedJobsSettings);
+});
 
 describe("request bodies are bounded", () => {
   for (const c of cases) {
@@ -113,6 +123,27 @@ describe("request bodies are bounded", () => {
     expect((await response.json()).error).toEqual({ code: "invalid_signature", message: "The Stripe-Signature header is missing." });
     expect(pulled.calls).toBe(0);
   });
+
+  for (const method of ["POST", "PUT"] as const) {
+    it(`${method} /api/inngest refuses a request without X-Inngest-Signature with 401 before reading its body`, async () => {
+      const { [method]: handler } = await import("@/app/api/inngest/route");
+      const { stream, pulled } = countingBody();
+      const response = await handler(
+        new Request("http://localhost:3000/api/inngest?fnId=clipcrafter-process-video&stepId=step", {
+          method,
+          body: stream,
+          duplex: "half",
+          headers: { "content-type": "application/json" },
+        } as RequestInit) as never,
+        undefined as never,
+      );
+      expect(response.status).toBe(401);
+      const { error } = await response.json();
+      expect(error.code).toBe("unauthorized");
+      expect(error.message).toMatch(/X-Inngest-Signature/);
+      expect(pulled.calls).toBe(0);
+    });
+  }
 
   it("four concurrent 100 MB bodies are refused without raising memory by more than a few MB", async () => {
     const signIn = cases.find((x) => x.name === "POST /api/auth/session")!;
