@@ -1,18 +1,14 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
-import { envSource } from "@/lib/env";
-import { ffmpegPath } from "@/lib/media/binaries";
-
-const run = promisify(execFile);
+import { runFfmpeg } from "@/tests/support/media";
 
 // The benchmark's inputs: 60 s of 1280×720 at 30 fps with a moving test pattern and a
 // tone, once as H.264/AAC MP4 (x264 defaults but the veryfast preset: CRF 23, keyframes
 // at most 250 frames apart, index at the end as cameras write it) and once as a
-// browser-recording-style VP9/Opus WebM. Made once and kept in the temp folder.
+// browser-recording-style VP9/Opus WebM. Made once and kept in the temp folder. Their own
+// recipes, not the tests' small ones: results stay comparable only while the inputs do.
 
 const dir = path.join(os.tmpdir(), "clipcrafter-bench-media");
 const SOURCE = "testsrc2=size=1280x720:rate=30:duration=60";
@@ -23,7 +19,7 @@ async function make(name: string, args: string[]): Promise<string> {
   const file = path.join(dir, name);
   if (existsSync(file)) return file;
   const partial = `${file}.partial${path.extname(name)}`;
-  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, partial]);
+  await runFfmpeg(args, partial);
   await rename(partial, file);
   return file;
 }

@@ -17,7 +17,7 @@ describe("a video that cannot be processed", () => {
 
   beforeAll(async () => {
     useAppServices();
-    makeSmallVideo(good);
+    await makeSmallVideo(good);
     writeBrokenCopy(good, broken);
     browser = await launchBrowser();
     page = await browser.newPage();

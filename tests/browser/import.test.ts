@@ -15,7 +15,7 @@ describe("importing a video from a pasted link", () => {
 
   beforeAll(async () => {
     const video = path.join(tempDir(), "clip.mp4");
-    makeSmallVideo(video);
+    await makeSmallVideo(video);
     const bytes = readFileSync(video);
     server = await startFixtureServer((req, res) => {
       if (req.url === "/watch") return res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>a player</body></html>");

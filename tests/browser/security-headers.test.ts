@@ -63,8 +63,8 @@ describe("security headers and the content security policy in the browser", () =
 
   beforeAll(async () => {
     // Long enough for a highlight clip (10 s at least), small enough for one PUT.
-    makeSmallVideo(single, 24);
-    makeNoiseVideo(multipart, 2);
+    await makeSmallVideo(single, 24);
+    await makeNoiseVideo(multipart, 2);
     browser = await launchBrowser();
     context = await browser.newContext();
     seen = await watchViolations(context);

@@ -65,7 +65,7 @@ describe("a Supabase session in the browser, with 60-second access tokens", () =
   const refreshGrants = () => fake.tokenRequests.filter((r) => r.grantType === "refresh_token" && r.status === 200).length;
 
   beforeAll(async () => {
-    makeNoiseVideo(video, 4);
+    await makeNoiseVideo(video, 4);
     fake = await startFakeSupabaseAuth({ accessTokenSeconds: ACCESS_TOKEN_SECONDS });
     const user = fake.createUser(email, password);
 

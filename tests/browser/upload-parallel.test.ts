@@ -34,7 +34,7 @@ describe("uploading a large file's parts in parallel", () => {
   const video = path.join(dir, "long-talk.mp4");
 
   beforeAll(async () => {
-    makeNoiseVideo(video, 10);
+    await makeNoiseVideo(video, 10);
     // 4 MiB/s per request: a 5 MiB part takes over a second, sequential parts could never overlap.
     proxy = await startStorageRecordingProxy(storageOrigin(), { bytesPerSecondPerRequest: 4 * 1024 * 1024 });
     browser = await launchBrowser();
@@ -69,7 +69,7 @@ describe("uploading a large file's parts in parallel", () => {
 
   it("after a reload, sends only the parts storage lacks, again several at once, and completes", async () => {
     const copy = path.join(dir, "long-keynote.mp4");
-    makeNoiseVideo(copy, 10);
+    await makeNoiseVideo(copy, 10);
     const size = statSync(copy).size;
     const partCount = Math.ceil(size / partSize);
     proxy.requests.length = 0;

@@ -15,7 +15,7 @@ describe("resuming an upload cut off by a reload", () => {
   const video = path.join(dir, "interview.mp4");
 
   beforeAll(async () => {
-    makeNoiseVideo(video, 3);
+    await makeNoiseVideo(video, 3);
     browser = await launchBrowser();
     page = await browser.newPage();
     await signIn(page, `resumer-${Date.now()}@example.com`);
@@ -52,7 +52,7 @@ describe("resuming an upload cut off by a reload", () => {
   it("continues after a reload from the parts already stored, sending fewer bytes than the file holds", async () => {
     const size = statSync(video).size;
     const otherCopy = path.join(dir, "keynote.mp4");
-    makeNoiseVideo(otherCopy, 3);
+    await makeNoiseVideo(otherCopy, 3);
     const held: Route[] = [];
     let holdFromPart2 = true;
     await page.route(`${storageOrigin()}/**`, async (route: Route) => {
@@ -100,7 +100,7 @@ describe("resuming an upload cut off by a reload", () => {
 
   it("cancels an upload: the row goes away and the server aborts the upload", async () => {
     const clip = path.join(dir, "outtake.mp4");
-    makeNoiseVideo(clip, 3);
+    await makeNoiseVideo(clip, 3);
     let releasePart2!: () => void;
     const part2Gate = new Promise<void>((resolve) => (releasePart2 = resolve));
     await page.route(`${storageOrigin()}/**`, async (route: Route) => {

@@ -16,8 +16,8 @@ describe("uploading videos on the upload page", () => {
   const large = path.join(dir, "large-talk.mp4");
 
   beforeAll(async () => {
-    makeSmallVideo(small);
-    makeNoiseVideo(large, 3);
+    await makeSmallVideo(small);
+    await makeNoiseVideo(large, 3);
     browser = await launchBrowser();
     page = await browser.newPage();
     await signIn(page, `uploader-${Date.now()}@example.com`);

@@ -1,31 +1,17 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { envSource } from "@/lib/env";
-import { ffmpegPath } from "@/lib/media/binaries";
+import { writeFile } from "node:fs/promises";
+import { h264AacMp4, noisyMp4 } from "./media";
 
-function ffmpeg(args: string[]): void {
-  const run = spawnSync(ffmpegPath(envSource()), ["-v", "error", "-y", ...args], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
+// The browser tests hand the page files on disk: the shared recipes of ./media.ts, written out.
+
+/** A short H.264/AAC MP4 of a test pattern and a tone, at 25 fps (so a keyframe every 10 s): about 25 KB a second. */
+export async function makeSmallVideo(file: string, seconds = 2): Promise<void> {
+  await writeFile(file, (await h264AacMp4({ seconds, fps: 25 })).bytes);
 }
 
-/** A short H.264/AAC MP4 of a test pattern and a tone (about 200 KB for 2 s). */
-export function makeSmallVideo(path: string, seconds = 2): void {
-  ffmpeg([
-    "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25",
-    "-f", "lavfi", "-i", "sine=frequency=440",
-    "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-shortest", path,
-  ]);
-}
-
-/** An MP4 of visual noise, which barely compresses: about 4.5 MB per second, for multipart-sized files. */
-export function makeNoiseVideo(path: string, seconds: number): void {
-  ffmpeg([
-    "-f", "lavfi", "-i", "nullsrc=s=640x360:r=25,geq=lum='random(1)*255':cb=128:cr=128",
-    "-f", "lavfi", "-i", "sine=frequency=440",
-    "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-shortest", "-movflags", "+faststart", path,
-  ]);
+/** An MP4 of visual noise, which barely compresses: about 4.5 MB a second, for multipart-sized files. */
+export async function makeNoiseVideo(file: string, seconds: number): Promise<void> {
+  await writeFile(file, (await noisyMp4({ seconds })).bytes);
 }
 
 /**

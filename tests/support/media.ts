@@ -6,9 +6,10 @@ import { promisify } from "node:util";
 import { envSource } from "@/lib/env";
 import { ffmpegPath } from "@/lib/media/binaries";
 
-// Media for the processing tests, generated with ffmpeg's lavfi sources: small (a few
-// seconds, at most 320×240) so the suites stay cheap on a shared machine. Each file is
-// made once per test worker.
+// Media for the tests, generated with ffmpeg's lavfi sources: small (a few seconds, at most
+// 320×240 unless a test needs more) so the suites stay cheap on a shared machine. Each file
+// is made once per test worker. This is the one place tests run ffmpeg (runFfmpeg); the
+// browser's, the fault suite's and the benchmark's media are made with it too.
 
 const run = promisify(execFile);
 const cache = new Map<string, Promise<Buffer>>();
@@ -21,9 +22,18 @@ function workDir(): Promise<string> {
   return dirPromise;
 }
 
+/**
+ * Runs ffmpeg quietly (errors only, never waiting on stdin), writing `output` over any
+ * file there. The binary is found from the environment as it is (envSource), since a test
+ * suite's set-up and the fault suite make media where this process has no parsed settings.
+ */
+export async function runFfmpeg(args: string[], output: string): Promise<void> {
+  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, output]);
+}
+
 async function ffmpeg(args: string[], output: string): Promise<Buffer> {
   const file = path.join(await workDir(), output);
-  await run(ffmpegPath(envSource()), ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", ...args, file]);
+  await runFfmpeg(args, file);
   return readFile(file);
 }
 
@@ -88,6 +98,25 @@ export async function vp9OpusWebm(o: VideoOptions = {}): Promise<TestMedia> {
     ),
   );
   return { bytes, filename: "recording.webm", contentType: "video/webm" };
+}
+
+/**
+ * H.264 + AAC of visual noise, which barely compresses: about 4.5 MB a second at 640×360
+ * (2 s, the default, is two 5 MiB parts; 3 s three), for multipart uploads. The noise is
+ * the same on every run, so two files of one length are the same bytes.
+ */
+export async function noisyMp4(o: { seconds?: number } = {}): Promise<TestMedia> {
+  const seconds = o.seconds ?? 2;
+  const key = name("noisy", { seconds });
+  const bytes = await cached(key, () =>
+    ffmpeg(
+      ["-f", "lavfi", "-i", "nullsrc=s=640x360:r=25,geq=lum='random(1)*255':cb=128:cr=128", "-f", "lavfi", "-i", "sine=frequency=440",
+       "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-pix_fmt", "yuv420p",
+       "-c:a", "aac", "-shortest", "-movflags", "+faststart"],
+      `${key}.mp4`,
+    ),
+  );
+  return { bytes, filename: "noisy.mp4", contentType: "video/mp4" };
 }
 
 /** H.264 without any audio stream. */
