@@ -101,18 +101,44 @@ describe("state-changing routes, reached from another origin with the session co
     expect(status).toBe(422);
   });
 
-  it("accepts the app opened under another name of its host (the Host the browser sent), and nothing else", async () => {
+  it("accepts the app under each loopback name of APP_URL's port, and no other origin", async () => {
     const { POST } = await import("@/app/api/imports/route");
-    const same = await callRoute(POST, {
+    for (const name of ["127.0.0.1", "[::1]", "localhost"]) {
+      const same = await callRoute(POST, {
+        body: { url: "ftp://example.com/a.mp4" },
+        headers: { cookie, host: `${name}:3000`, origin: `http://${name}:3000`, "sec-fetch-site": "same-origin" },
+      });
+      expect(same.status, name).toBe(422);
+    }
+    const otherPort = await callRoute(POST, {
       body: { url: "ftp://example.com/a.mp4" },
-      headers: { cookie, host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" },
+      headers: { cookie, host: "127.0.0.1:3000", origin: "http://127.0.0.1:4000" },
     });
-    expect(same.status).toBe(422);
-    const other = await callRoute(POST, {
-      body: { url: "ftp://example.com/a.mp4" },
-      headers: { cookie, host: "localhost:3000", origin: "http://127.0.0.1:3000" },
-    });
-    expect(other.status).toBe(403);
+    expect(otherPort.status).toBe(403);
+  });
+
+  it("refuses a request whose Host is a name rebound to this server, even when its Origin and Sec-Fetch-Site agree with that Host", async () => {
+    // DNS rebinding: attacker.example now resolves to 127.0.0.1, so the attacker's page is
+    // "same-origin" with whatever answers there, and the browser names attacker.example in both.
+    const rebound = { host: "attacker.example:3000", origin: "http://attacker.example:3000", "sec-fetch-site": "same-origin" };
+    const email = `rebinding-${randomUUID()}@example.com`;
+    const { POST: devLogin } = await import("@/app/api/auth/dev-login/route");
+    const { POST: createImport } = await import("@/app/api/imports/route");
+    for (const [name, result] of [
+      ["sign-in", await callRoute(devLogin, { body: { email }, headers: rebound })],
+      ["sign-in without an Origin", await callRoute(devLogin, { body: { email }, headers: { host: rebound.host } })],
+      ["import with the cookie", await callRoute(createImport, { body: { url: "https://example.com/a.mp4" }, headers: { cookie, ...rebound } })],
+    ] as const) {
+      expect(result.status, name).toBe(403);
+      expect(result.body.error.code, name).toBe("forbidden_origin");
+      expect(result.body.error.message, name).toMatch(/addressed to "attacker\.example:3000", which is not where ClipCrafter is served \(http:\/\/localhost:3000\)/);
+      expect(result.body.accessToken, name).toBeUndefined();
+      expect(result.response.headers.get("set-cookie"), name).toBeNull();
+    }
+    const [created] = await db()`select id from auth.users where email = ${email}`;
+    expect(created).toBeUndefined();
+    const [imports] = await db()<{ n: number }[]>`select count(*)::int as n from projects where user_id = ${victim.id}`;
+    expect(imports!.n).toBe(0);
   });
 
   it("keeps serving a script that sends a bearer token and no cookie, whatever its Origin", async () => {
