@@ -5,6 +5,8 @@
 // has room; when a slot frees, the waiting runs that now fit start in the order they came,
 // so a run held by its own key never holds up another key's runs behind it.
 
+import { dataPathFields, readDataPath } from "./event-data-path";
+
 export type RunEventLike = { name: string; data: Record<string, unknown> };
 type ConcurrencyOption = number | { limit: number; key?: string; scope?: "fn" | "env" | "account" };
 
@@ -14,7 +16,6 @@ export type ConcurrencyRule = {
   group: (event: RunEventLike) => string;
 };
 
-const DATA_PATH = /^event\.data(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 const STRING_LITERAL = /^"([^"\\]*)"$|^'([^'\\]*)'$/;
 
 /**
@@ -29,19 +30,15 @@ export function compileConcurrencyKey(expression: string, functionId: string): (
     const value = literal[1] ?? literal[2] ?? "";
     return () => JSON.stringify(value);
   }
-  if (!DATA_PATH.test(trimmed)) {
+  const fields = dataPathFields(trimmed, "event.data");
+  if (!fields) {
     throw new Error(
       `embedded mode cannot evaluate the concurrency key ${JSON.stringify(expression)} of function ${functionId}: ` +
         `it evaluates event.data.<field> and quoted strings. Use one of those, or run this function on Inngest.`,
     );
   }
-  const fields = trimmed.split(".").slice(2);
-  return (event) => {
-    let value: unknown = event.data;
-    for (const field of fields) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
-    // Runs whose event lacks the field share one group, as a null key does in Inngest.
-    return JSON.stringify(value ?? null);
-  };
+  // Runs whose event lacks the field share one group, as a null key does in Inngest.
+  return (event) => JSON.stringify(readDataPath(event.data, fields) ?? null);
 }
 
 /** A function's limits, refused at registration when one cannot be applied faithfully. */

@@ -1,6 +1,7 @@
 import type { InngestFunction } from "inngest";
 import { concurrencyRules, type ConcurrencyRule, type RunEventLike } from "./concurrency";
 import { cronSchedule } from "./cron";
+import { dataPathFields, readDataPath } from "./event-data-path";
 
 // What the embedded runner knows of a function, read once from its public configuration
 // (`fn.id()`, `fn.opts`) when the runner is built. An option the runner cannot honour
@@ -56,7 +57,6 @@ const HONOURED_OPTIONS = new Set([
   "experimentalCheckpointing",
 ]);
 
-const DATA_PATH = /^data(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 const DEFAULT_RETRIES = 3;
 
 function refuse(functionId: string, what: string, why: string): never {
@@ -70,12 +70,6 @@ function eventName(event: unknown): string | undefined {
   if (typeof event === "string") return event;
   if (event && typeof event === "object" && "name" in event && typeof event.name === "string") return event.name;
   return undefined;
-}
-
-function readPath(data: Record<string, unknown>, path: string[]): unknown {
-  let value: unknown = data;
-  for (const field of path) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
-  return value;
 }
 
 /** Refuses a field of an option's entry that the runner does not read (one a later SDK may add). */
@@ -123,11 +117,9 @@ function readCancelOn(id: string, cancelOn: unknown[]): CancelRule[] {
     if (rule.if !== undefined) refuse(id, `the "if" expression of its cancelOn ${name}`, "the runner does not evaluate cancel expressions");
     if (rule.timeout !== undefined) refuse(id, `the timeout of its cancelOn ${name}`, "the runner does not expire cancel rules");
     if (rule.match === undefined) return { eventName: name, matches: () => true };
-    if (typeof rule.match !== "string" || !DATA_PATH.test(rule.match)) {
-      refuse(id, `the cancelOn match ${JSON.stringify(rule.match)}`, "the runner matches data.<field> paths only");
-    }
-    const path = rule.match.split(".").slice(1);
-    return { eventName: name, matches: (run, cancel) => readPath(run.data, path) === readPath(cancel.data, path) };
+    const path = typeof rule.match === "string" ? dataPathFields(rule.match, "data") : undefined;
+    if (!path) refuse(id, `the cancelOn match ${JSON.stringify(rule.match)}`, "the runner matches data.<field> paths only");
+    return { eventName: name, matches: (run, cancel) => readDataPath(run.data, path) === readDataPath(cancel.data, path) };
   });
 }
 

@@ -168,6 +168,11 @@ export class EmbeddedRunner {
     return { ids, runs };
   }
 
+  /** The functions with a cron trigger and its expression, as registration read them. */
+  scheduledFunctions(): { id: string; cron: string }[] {
+    return this.registrations.flatMap(({ id, cron }) => (cron === undefined ? [] : [{ id, cron }]));
+  }
+
   /** Runs a function once now, as its cron trigger would; `data` is what the run sees as the event's data. */
   trigger(id: string, data: Record<string, unknown> = {}): Promise<RunOutcome> {
     const registration = this.registrations.find((r) => r.id === id);

@@ -21,8 +21,7 @@ export async function onServerStart(): Promise<void> {
   // In embedded job mode nothing else triggers cron functions (the reconciler), so the
   // server schedules them itself.
   if (settings.inngestMode !== "embedded") return;
-  const [{ loadJobFunctions }, { embeddedRunner }, { startEmbeddedCron }, { EmbeddedRegistrationError }] = await Promise.all([
-    import("@/lib/jobs/job-functions"),
+  const [{ embeddedRunner }, { startEmbeddedCron }, { EmbeddedRegistrationError }] = await Promise.all([
     import("@/lib/jobs/send-event"),
     import("@/lib/jobs/embedded-cron"),
     import("@/lib/jobs/embedded-registration"),
@@ -37,5 +36,5 @@ export async function onServerStart(): Promise<void> {
     console.error(`\nClipCrafter refused to start. ${error.message}\n`);
     process.exit(1);
   }
-  startEmbeddedCron(runner, await loadJobFunctions());
+  startEmbeddedCron(runner);
 }

@@ -485,7 +485,7 @@ describe("embedded job mode", () => {
       },
     );
     const startedAt = new Date();
-    const stop = startEmbeddedCron(new EmbeddedRunner([cron], fast), [cron], { startedAt, startupRetryMs: 10 });
+    const stop = startEmbeddedCron(new EmbeddedRunner([cron], fast), { startedAt, startupRetryMs: 10 });
     try {
       await expect.poll(() => seen.length, { timeout: 5000 }).toBe(3);
       expect(seen).toEqual(Array(3).fill({ interruptedBefore: startedAt.toISOString() }));
