@@ -42,11 +42,19 @@ const server = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z.url().default("http://localhost:3000"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // The address the server listens on: HOSTNAME for Next.js's standalone server (and what
+  // to pass `next start --hostname`), HOST for `npm run dev`. Read only to judge who can
+  // reach the server (unsafeModeIssues).
+  HOSTNAME: optionalString,
+  HOST: optionalString,
 
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (Postgres connection string)"),
   DATABASE_POOL_SIZE: int(10),
 
   AUTH_MODE: optionalChoice(["supabase", "local"]),
+  // Passwordless local sign-in in a production build, for a server only this machine can
+  // reach (a test run, a benchmark): see localSignInStaysOnThisMachine.
+  ALLOW_LOCAL_AUTH_IN_PRODUCTION: optionalChoice(["loopback-only"]),
   SUPABASE_URL: optionalString.pipe(z.url().optional()),
   SUPABASE_ANON_KEY: optionalString,
   SUPABASE_JWT_SECRET: optionalString,
@@ -145,7 +153,10 @@ function settingsSchema(shape: typeof server) {
 type ModeSettings = {
   NODE_ENV?: string;
   APP_URL?: string;
+  HOSTNAME?: string;
+  HOST?: string;
   AUTH_MODE?: "supabase" | "local";
+  ALLOW_LOCAL_AUTH_IN_PRODUCTION?: "loopback-only";
   SUPABASE_URL?: string;
   SUPABASE_ANON_KEY?: string;
   SUPABASE_JWT_SECRET?: string;
@@ -168,13 +179,33 @@ export function deriveInngestMode(v: ModeSettings): "cloud" | "dev" | "embedded"
   return "embedded";
 }
 
+/** A host name or address that reaches only this machine (bare, or as a URL writes it). */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 function isLoopbackOrigin(url: string | undefined): boolean {
   if (!url) return false;
   try {
-    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+    return isLoopbackHost(new URL(url).hostname);
   } catch {
     return false;
   }
+}
+
+// Local sign-in in production only when the operator asks for it by name, names a loopback
+// address the server listens on, and APP_URL is on loopback too (a proxy in front would make
+// a loopback-bound server public again). A loopback APP_URL alone proves nothing: it is the
+// default, and `next start` listens on every interface unless told otherwise.
+function localSignInStaysOnThisMachine(v: ModeSettings): boolean {
+  const listening = [v.HOSTNAME, v.HOST].filter((host): host is string => Boolean(host));
+  return (
+    v.ALLOW_LOCAL_AUTH_IN_PRODUCTION === "loopback-only" &&
+    listening.length > 0 &&
+    listening.every(isLoopbackHost) &&
+    isLoopbackOrigin(v.APP_URL)
+  );
 }
 
 /** Combinations of settings that would let someone in where they don't belong. */
@@ -198,11 +229,11 @@ export function unsafeModeIssues(v: ModeSettings): { setting: string; message: s
   if (authMode === "local" && !v.SUPABASE_JWT_SECRET) {
     issues.push({ setting: "SUPABASE_JWT_SECRET", message: "SUPABASE_JWT_SECRET is required with AUTH_MODE=local (it signs local sessions)" });
   }
-  if (authMode === "local" && production && !isLoopbackOrigin(v.APP_URL)) {
+  if (authMode === "local" && production && !localSignInStaysOnThisMachine(v)) {
     issues.push({
       setting: "AUTH_MODE",
       message:
-        "AUTH_MODE=local (passwordless sign-in) is refused in production unless APP_URL is a loopback address; set SUPABASE_URL and SUPABASE_ANON_KEY",
+        "AUTH_MODE=local (passwordless sign-in) is refused in production: anyone who can reach the server could sign in as anyone. Set SUPABASE_URL and SUPABASE_ANON_KEY. Only for a server that listens on loopback alone (a test run on this machine): ALLOW_LOCAL_AUTH_IN_PRODUCTION=loopback-only, with HOSTNAME=127.0.0.1 (and `next start --hostname 127.0.0.1`) and APP_URL on loopback",
     });
   }
 

@@ -340,6 +340,10 @@ export async function run(args: string[]): Promise<void> {
     ...services.env,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
+    // Local sign-in in a production build, allowed for a server listening on loopback alone
+    // (startNextApp's default address).
+    ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only",
+    HOSTNAME: "127.0.0.1",
     // The upload page and the Node-driven CPU measurement keep the same number of parts in flight.
     UPLOAD_PARALLEL_PARTS: String(options.concurrency),
     // Completion sends its real event, to a sink: the pipeline would otherwise start on the

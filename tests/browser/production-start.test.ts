@@ -19,6 +19,10 @@ async function startProduction(overrides: Record<string, string | undefined>) {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     APP_URL: `http://localhost:${port}`,
+    // Local sign-in, allowed here for a server on loopback alone, so that each test below
+    // meets only the refusal it is about.
+    ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only",
+    HOSTNAME: "127.0.0.1",
     ...overrides,
   };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
@@ -67,6 +71,15 @@ describe("starting the app in production", () => {
     const { exitCode, output } = await startProduction({ AUTH_MODE: "local", APP_URL: "https://clips.example.com" });
     expect(exitCode).toBe(1);
     expect(output).toMatch(/AUTH_MODE=local \(passwordless sign-in\) is refused in production/);
+  });
+
+  it("refuses passwordless local sign-in on a loopback APP_URL unless asked for by name for a server listening on loopback alone", async () => {
+    for (const overrides of [{ ALLOW_LOCAL_AUTH_IN_PRODUCTION: undefined }, { HOSTNAME: "0.0.0.0" }, { HOSTNAME: undefined, HOST: undefined }]) {
+      const { exitCode, output } = await startProduction({ AUTH_MODE: "local", ...overrides });
+      expect(exitCode, JSON.stringify(overrides)).toBe(1);
+      expect(output).toMatch(/AUTH_MODE=local \(passwordless sign-in\) is refused in production/);
+      expect(output).toMatch(/SUPABASE_URL/);
+    }
   });
 
   it("listens on loopback only when started by the project's own tooling", () => {

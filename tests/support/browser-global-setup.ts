@@ -53,6 +53,10 @@ export default async function setup(project: TestProject) {
     ...browserTierSettings,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
+    // The tier signs in locally against a production build, which allows that only for a
+    // server listening on loopback alone (startNextApp's default address).
+    ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only",
+    HOSTNAME: "127.0.0.1",
   };
 
   const build = spawnSync(path.join(process.cwd(), "node_modules/.bin/next"), ["build"], {

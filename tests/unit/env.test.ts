@@ -11,6 +11,9 @@ const minimal = {
   R2_BUCKET: "bucket",
 };
 
+// What a production start with local sign-in needs, for the tests of other rules.
+const localSignInInProduction = { ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only", HOSTNAME: "127.0.0.1" };
+
 describe("configuration", () => {
   it("names the missing setting when one is absent", () => {
     const { DATABASE_URL: _omitted, ...rest } = minimal;
@@ -53,7 +56,7 @@ describe("configuration", () => {
   });
 
   it("refuses a production start without Inngest keys, naming both settings and the self-hosting choice", () => {
-    const production = { ...minimal, NODE_ENV: "production", APP_URL: "http://localhost:3000" };
+    const production = { ...minimal, ...localSignInInProduction, NODE_ENV: "production", APP_URL: "http://localhost:3000" };
     expect(() => parseEnv(production)).toThrowError(/INNGEST_EVENT_KEY is required in production/);
     expect(() => parseEnv(production)).toThrowError(/INNGEST_SIGNING_KEY is required in production/);
     expect(() => parseEnv(production)).toThrowError(/INNGEST_MODE=embedded/);
@@ -66,10 +69,33 @@ describe("configuration", () => {
     expect(() => parseEnv({ ...production, INNGEST_MODE: "dev" })).toThrowError(/INNGEST_MODE=dev is for local development only/);
   });
 
-  it("refuses passwordless local sign-in in production unless the app is only on loopback", () => {
+  it("refuses passwordless local sign-in in production, a loopback APP_URL included, naming AUTH_MODE and SUPABASE_URL", () => {
     const production = { ...minimal, NODE_ENV: "production", INNGEST_MODE: "embedded" };
-    expect(() => parseEnv({ ...production, APP_URL: "https://clips.example.com" })).toThrowError(/AUTH_MODE=local .* refused in production/);
-    expect(parseEnv({ ...production, APP_URL: "http://127.0.0.1:3000" }).authMode).toBe("local");
+    for (const appUrl of ["https://clips.example.com", "http://localhost:3000", "http://127.0.0.1:3000"]) {
+      expect(() => parseEnv({ ...production, APP_URL: appUrl }), appUrl).toThrowError(/AUTH_MODE=local \(passwordless sign-in\) is refused in production/);
+      expect(() => parseEnv({ ...production, APP_URL: appUrl }), appUrl).toThrowError(/SUPABASE_URL/);
+    }
+    // APP_URL is the default when unset: no less refused.
+    expect(() => parseEnv(production)).toThrowError(/AUTH_MODE=local/);
+  });
+
+  it("allows local sign-in in production only when asked by name for a server listening on loopback alone", () => {
+    const production = { ...minimal, NODE_ENV: "production", INNGEST_MODE: "embedded", APP_URL: "http://localhost:3000" };
+    const optIn = { ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only" };
+    expect(parseEnv({ ...production, ...optIn, HOSTNAME: "127.0.0.1" }).authMode).toBe("local");
+    expect(parseEnv({ ...production, ...optIn, HOST: "::1" }).authMode).toBe("local");
+    const refused = [
+      { HOSTNAME: "127.0.0.1" }, // not asked for
+      { ...optIn }, // no listening address named: next start listens on every interface
+      { ...optIn, HOSTNAME: "0.0.0.0" },
+      { ...optIn, HOSTNAME: "127.0.0.1", HOST: "0.0.0.0" },
+      { ...optIn, HOSTNAME: "192.168.1.20" },
+      { ...optIn, HOSTNAME: "127.0.0.1", APP_URL: "https://clips.example.com" }, // a proxy in front makes it public
+      { ...optIn, HOSTNAME: "127.0.0.1", ALLOW_LOCAL_AUTH_IN_PRODUCTION: "yes" },
+    ];
+    for (const settings of refused) {
+      expect(() => parseEnv({ ...production, ...settings }), JSON.stringify(settings)).toThrowError(/ALLOW_LOCAL_AUTH_IN_PRODUCTION|AUTH_MODE=local/);
+    }
   });
 
   it("refuses cloud mode without its signing key, outside production too", () => {
@@ -126,5 +152,19 @@ describe("the doctor's access check", () => {
   it("passes the local stack on loopback", async () => {
     const { checkAccess } = await import("@/lib/doctor/check-access");
     expect(checkAccess(parseEnv(minimal)).status).toBe("pass");
+  });
+
+  it("fails local sign-in in production even with a loopback APP_URL, and warns when it is allowed on loopback only", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    // As the doctor sees settings that a production start would refuse outright.
+    const production = { ...parseEnv({ ...minimal, INNGEST_MODE: "embedded" }), NODE_ENV: "production" as const };
+    expect(checkAccess(production)).toMatchObject({ status: "fail", detail: expect.stringMatching(/AUTH_MODE=local .* refused in production/) });
+    const allowed = parseEnv({ ...minimal, NODE_ENV: "production", INNGEST_MODE: "embedded", ALLOW_LOCAL_AUTH_IN_PRODUCTION: "loopback-only", HOSTNAME: "127.0.0.1" });
+    expect(checkAccess(allowed)).toMatchObject({ status: "warn", detail: expect.stringMatching(/passwordless sign-in in production/) });
+  });
+
+  it("warns when the local stack's passwordless sign-in listens beyond loopback", async () => {
+    const { checkAccess } = await import("@/lib/doctor/check-access");
+    expect(checkAccess(parseEnv({ ...minimal, HOST: "0.0.0.0" }))).toMatchObject({ status: "warn", detail: expect.stringMatching(/listens on 0\.0\.0\.0/) });
   });
 });
