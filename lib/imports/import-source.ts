@@ -12,7 +12,7 @@ import { RequestFailedError } from "@/lib/net/guarded-request";
 import { deliverOutboxEvent } from "@/lib/outbox/outbox";
 import { createProgressReporter } from "@/lib/processing/progress-reporter";
 import { failProject } from "@/lib/projects/transitions";
-import { deleteObject } from "@/lib/storage/objects";
+import { deleteOwnedObjects } from "@/lib/storage/objects";
 import { queueVerifiedSource } from "@/lib/uploads/queue-verified-source";
 import { notAVideoMessage, verifyStoredVideo } from "@/lib/uploads/verify-stored-video";
 import { sendStatusChangeEvents } from "@/lib/webhooks/send-status-change-events";
@@ -40,7 +40,7 @@ export async function checkImportProject(
  * video) on the project and stops the run: retrying would fail the same way.
  */
 async function failImport(db: Db, ref: ImportRef, code: string, message: string, key?: string): Promise<never> {
-  if (key) await deleteObject(key).catch(() => {});
+  if (key) await deleteOwnedObjects(ref.userId, [key], "refused import").catch(() => {});
   if (await failProject(db, { ...ref, code, message })) await sendStatusChangeEvents(ref);
   throw new NonRetriableError(message);
 }
@@ -85,7 +85,7 @@ async function downloadWhileWanted(
     });
     await progress.flush();
     if (signal?.aborted || !(await isWaitingForDownload(db, ref))) {
-      await deleteObject(key).catch(() => {});
+      await deleteOwnedObjects(ref.userId, [key], "import no longer wanted").catch(() => {});
       throw new NonRetriableError("The project stopped waiting for this download (deleted or failed meanwhile); nothing was kept.");
     }
     return { key, size: result.size };
@@ -144,9 +144,9 @@ export async function recordImportFailure(
   error: { name?: string; message?: string },
 ): Promise<void> {
   // The key is built from the event's ids: delete it only when the database agrees that
-  // this person's project imports this link.
+  // this person's project imports this link, and only under their prefix.
   if (ref.url && (await isImportOf(db, { userId: ref.userId, projectId: ref.projectId, url: ref.url }))) {
-    await deleteObject(importedSourceKey(ref.userId, ref.projectId, ref.url)).catch(() => {});
+    await deleteOwnedObjects(ref.userId, [importedSourceKey(ref.userId, ref.projectId, ref.url)], "failed import").catch(() => {});
   }
   const failed = await failProject(db, {
     ...ref,

@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 import { transitionProject } from "@/lib/projects/transitions";
 import { abortMultipartUpload } from "@/lib/storage/multipart";
 import { deleteObject } from "@/lib/storage/objects";
+import { isOwnedKey } from "@/lib/storage/owned-keys";
 import { completeUpload } from "@/lib/uploads/complete-upload";
 import { storageErrorName } from "@/lib/uploads/storage-errors";
 import { uploadLooksFinished } from "./complete-finished-uploads";
@@ -21,7 +22,8 @@ export const UPLOAD_EXPIRED_MESSAGE =
  * nothing stored, a single PUT cut off mid-body, a completion refused as incomplete — has
  * its multipart upload aborted and its partial object removed in storage first (so nothing
  * lingers and costs money), then is marked `expired` and the project says so. A storage
- * call that fails leaves the upload for the next run.
+ * call that fails leaves the upload for the next run. Storage is touched only under the
+ * owner's prefix: a row naming another key expires without it (owned-keys.ts logs it).
  */
 export async function expireAbandonedUploads(
   db: Sql,
@@ -83,6 +85,7 @@ async function completeIfFinished(db: Sql, upload: OpenUpload, deps: ReconcileDe
 }
 
 async function removeFromStorage(upload: OpenUpload): Promise<void> {
+  if (!(await isOwnedKey(upload.userId, upload.key, "expired upload"))) return;
   if (upload.method === "multipart" && upload.storageUploadId) {
     try {
       await abortMultipartUpload(upload.key, upload.storageUploadId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { importedSourceKey } from "@/lib/imports/download-source";
-import { recordImportFailure } from "@/lib/imports/import-source";
+import { recordImportFailure, verifyAndQueueImport } from "@/lib/imports/import-source";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { createTestUser } from "../../support/users";
 import { insertProject } from "../projects/fixtures";
@@ -26,5 +26,20 @@ describe("recording a failed import", () => {
     expect(await headObject(key)).toBeNull();
     const [after] = await db()<{ status: string }[]>`select status from projects where id = ${projectId}`;
     expect(after!.status).toBe("error");
+  });
+
+  it("refuses a downloaded file that is not a video without deleting a key outside the person's prefix", async () => {
+    const owner = await createTestUser("importer");
+    const victim = await createTestUser("other");
+    const projectId = await insertProject(owner, { sourceType: "url", sourceUrl: url, status: "uploading" });
+    const theirs = importedSourceKey(victim.id, projectId, url);
+    const bytes = Buffer.from("just some notes, not a video");
+    await putObject(theirs, bytes, { contentType: "video/mp4" });
+
+    await expect(verifyAndQueueImport(db(), { projectId, userId: owner.id, url, key: theirs, size: bytes.length })).rejects.toThrow();
+
+    const [row] = await db()<{ status: string; errorCode: string }[]>`select status, error_code as "errorCode" from projects where id = ${projectId}`;
+    expect(row).toEqual({ status: "error", errorCode: "not_a_video" });
+    expect(await headObject(theirs)).not.toBeNull();
   });
 });

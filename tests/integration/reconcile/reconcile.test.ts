@@ -9,12 +9,13 @@ import { expireAbandonedUploads, UPLOAD_EXPIRED_MESSAGE } from "@/lib/reconcile/
 import { recoverStalledProcessing, STALLED_MESSAGE } from "@/lib/reconcile/recover-stalled-processing";
 import { resendUnsentEvents } from "@/lib/reconcile/resend-unsent-events";
 import { completeUpload } from "@/lib/uploads/complete-upload";
+import { createMultipartUpload, listOpenMultipartUploads } from "@/lib/storage/multipart";
 import { headObject, putObject } from "@/lib/storage/objects";
 import { h264AacMp4, type TestMedia } from "../../support/media";
 import { recordingReconcileDeps, testReconcileSettings } from "../../support/reconcile";
 import { callRoute } from "../../support/routes";
 import { appJobRunner, removeJobRunnerAfter, runJobsIn } from "../../support/job-runner";
-import { testUser, type TestUser } from "../../support/users";
+import { createTestUser, testUser, type TestUser } from "../../support/users";
 
 // Each repair is shown by producing the fault it exists for, then running the reconciler
 // with its clock and event sender passed in.
@@ -96,6 +97,35 @@ describe("the reconciler", () => {
     await db()`update uploads set expires_at = now() - interval '1 minute' where id = ${upload.uploadId}`;
     await expireAbandonedUploads(db(), settings, recordingDeps());
     expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired" });
+  });
+
+  it("expires an upload whose row names another person's object, and leaves that object in storage", async () => {
+    const victim = await createTestUser("reconcile-victim");
+    const theirs = `uploads/${victim.id}/${randomUUID()}/their-talk.mp4`;
+    await putObject(theirs, Buffer.from("someone else's video"), { contentType: "video/mp4" });
+    const upload = await startUpload(user, video);
+    await db()`update uploads set key = ${theirs}, expires_at = now() - interval '1 minute' where id = ${upload.uploadId}`;
+
+    await expireAbandonedUploads(db(), settings, recordingDeps());
+
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired" });
+    expect(await headObject(theirs)).not.toBeNull();
+  });
+
+  it("expires a multipart upload whose row names another person's open upload, and leaves theirs open", async () => {
+    const victim = await createTestUser("reconcile-victim");
+    const theirs = `uploads/${victim.id}/${randomUUID()}/their-talk.mp4`;
+    const theirUploadId = await createMultipartUpload(theirs, "video/mp4");
+    const upload = await startUpload(user, { ...video, bytes: Buffer.alloc(65 * 1024 * 1024) });
+    await db()`
+      update uploads set key = ${theirs}, storage_upload_id = ${theirUploadId}, expires_at = now() - interval '1 minute'
+      where id = ${upload.uploadId} and method = 'multipart'`;
+
+    await expireAbandonedUploads(db(), settings, recordingDeps());
+
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired" });
+    const stillOpen = await listOpenMultipartUploads(theirs);
+    expect(stillOpen?.map((u) => u.storageUploadId)).toContain(theirUploadId);
   });
 
   it("resends, with the same event id, an event whose send failed after the commit", async () => {
