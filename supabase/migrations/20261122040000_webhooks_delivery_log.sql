@@ -45,7 +45,7 @@ grant update (enabled, disabled_reason) on public.webhook_endpoints to authentic
 -- whichever module made it) writes `project/status.changed` to the outbox in its own
 -- transaction, so the announcement commits or rolls back with the change. Only for users
 -- with an enabled endpoint: nobody else has anyone to tell. The event id is built from the
--- project, the status and the time, as eventIds.statusChanged (inngest/events.ts) builds it.
+-- project, the status and the time, as eventIds.statusChanged (lib/jobs/events.ts) builds it.
 -- Security definer: transitions also happen as the `authenticated` role, which may only
 -- read the outbox.
 create or replace function public.enqueue_project_status_changed() returns trigger
