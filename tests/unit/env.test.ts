@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, envSource, envValue, parseEnv, setEnvForProcess } from "@/lib/env";
+import { devServerModeRefusal, EnvError, envSource, envValue, parseEnv, setEnvForProcess } from "@/lib/env";
 
 const minimal = {
   AUTH_MODE: "local",
@@ -95,6 +95,20 @@ describe("configuration", () => {
     ];
     for (const settings of refused) {
       expect(() => parseEnv({ ...production, ...settings }), JSON.stringify(settings)).toThrowError(/ALLOW_LOCAL_AUTH_IN_PRODUCTION|AUTH_MODE=local/);
+    }
+  });
+
+  it("refuses the Dev Server mode for an app listening beyond loopback, naming HOST and the embedded mode", () => {
+    for (const host of ["0.0.0.0", "::", "192.168.1.20"]) {
+      expect(() => parseEnv({ ...minimal, INNGEST_MODE: "dev", HOST: host }), host).toThrowError(new RegExp(`HOST=${host.replace(/\./g, "\\.")}`));
+      expect(() => parseEnv({ ...minimal, INNGEST_MODE: "dev", HOST: host }), host).toThrowError(/INNGEST_MODE=embedded/);
+      // npm run dev asks the same rule before it starts the Dev Server it would pick itself.
+      expect(devServerModeRefusal(host), host).toMatch(/Inngest Dev Server mode \(INNGEST_MODE=dev/);
+      expect(parseEnv({ ...minimal, INNGEST_MODE: "embedded", HOST: host }).inngestMode).toBe("embedded");
+    }
+    for (const host of [undefined, "127.0.0.1", "localhost", "::1", "[::1]"]) {
+      expect(parseEnv({ ...minimal, INNGEST_MODE: "dev", ...(host ? { HOST: host } : {}) }).inngestMode, host).toBe("dev");
+      expect(devServerModeRefusal(host), host).toBeUndefined();
     }
   });
 
