@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
 import { NonRetriableError, type InngestFunction } from "inngest";
 import { StepOpCode } from "inngest/types";
@@ -7,6 +8,7 @@ import { retryAfterMs, sleepDurationMs } from "./durations";
 import { registerForEmbedded, type EmbeddedFunction } from "./embedded-registration";
 import { executeOnce, type ExecutionResult, type MemoizedStep, type RunEvent, type StepOp } from "./inngest-execution";
 import { RunCancelledError, withRunSignal } from "./run-cancellation";
+import { sleepUnlessAborted } from "@/lib/timers";
 
 // Embedded mode: this process plays the part of the Inngest server for functions it
 // serves. It drives each registered function through the SDK's own execution engine
@@ -58,20 +60,6 @@ function viaJson(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits `ms`, or less if `signal` aborts first (a cancelled run does not sit out its sleep). */
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 /** The step tool a planned op comes from, as the function's author wrote it. */
 function stepKind(step: StepOp): string {

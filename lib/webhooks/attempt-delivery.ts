@@ -8,6 +8,7 @@ import { disableEndpoint } from "@/lib/db/queries/webhook-endpoints";
 import { guardedPost, type PostResponse } from "./guarded-post";
 import { retryDelayMs } from "./retry-schedule";
 import { signWebhook } from "./sign";
+import { formatDateTime } from "@/lib/format";
 
 export type AttemptOutcome =
   | { done: true; result: "delivered" | "gone" | "gave_up" | "endpoint_disabled" | "already_settled" | "missing"; attempts: number }
@@ -17,8 +18,6 @@ export type AttemptDeps = { now: () => Date; post: typeof guardedPost };
 const defaultDeps: AttemptDeps = { now: () => new Date(), post: guardedPost };
 
 type Answer = { statusCode: number | null; error: string | null; responseBody: string | null };
-
-const formatDate = (date: Date) => `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
 function describeResponse(response: PostResponse): string | null {
   if (response.status >= 200 && response.status < 300) return null;
@@ -88,7 +87,7 @@ export async function attemptDelivery(
       await disableEndpoint(tx, {
         endpointId: delivery.endpointId,
         userId: delivery.userId,
-        reason: `The endpoint answered 410 Gone on ${formatDate(startedAt)}, which means it wants no more webhooks. Switch it on again once it accepts them.`,
+        reason: `The endpoint answered 410 Gone on ${formatDateTime(startedAt, { seconds: true })}, which means it wants no more webhooks. Switch it on again once it accepts them.`,
       });
     }
   });
