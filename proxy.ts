@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { toErrorResponse } from "@/lib/api/errors";
+import { assertDeclaredLengthWithin, largestProxiedBodyLimit } from "@/lib/api/read-body";
 import { refreshSupabaseSession } from "@/lib/auth/refresh-session";
 import { securityHeadersFor } from "@/lib/security/headers";
 import { policySettings } from "@/lib/security/policy-settings";
@@ -9,8 +11,21 @@ import { policySettings } from "@/lib/security/policy-settings";
 // page's Content-Security-Policy carries a new nonce, which Next.js reads from the request
 // to mark its own scripts (lib/security/headers.ts).
 export async function proxy(request: NextRequest) {
-  const session = await refreshSupabaseSession(request);
   const security = securityHeadersFor(request.nextUrl.pathname, policySettings());
+  // Next.js reads the body of a request it runs this for before the route gets it: an API
+  // body whose Content-Length is over every route's cap is answered here, as the route would
+  // answer it (413), instead of being read and forwarded first.
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    try {
+      assertDeclaredLengthWithin(request.headers, largestProxiedBodyLimit);
+    } catch (error) {
+      const refused = toErrorResponse(error);
+      for (const { key, value } of security.response) refused.headers.set(key, value);
+      return refused;
+    }
+  }
+
+  const session = await refreshSupabaseSession(request);
 
   // The session refresh may have replaced the request's cookies; forward those together
   // with the nonce, and keep every header the refresh put on its response (its cookies).

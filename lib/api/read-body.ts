@@ -37,14 +37,19 @@ function tooLarge(maxBytes: number): AppError {
   );
 }
 
+/** Refuses with 413 a request whose Content-Length is over `maxBytes`, reading nothing. */
+export function assertDeclaredLengthWithin(headers: Headers, maxBytes: number): void {
+  const declared = headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+}
+
 /**
  * The request body as text, refused with 413 as soon as it is known to exceed `maxBytes`:
  * before reading when Content-Length says so, otherwise the moment the streamed bytes pass
  * the cap (a chunked body has no length to check), so no more than the cap is ever held.
  */
 export async function readBodyText(request: Request, { maxBytes }: { maxBytes: number }): Promise<string> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  assertDeclaredLengthWithin(request.headers, maxBytes);
   if (!request.body) return "";
 
   const reader = request.body.getReader();
