@@ -22,13 +22,15 @@ const MiB = 1024 * 1024;
 /**
  * Settings that keep browser tests small: a file just over 5 MiB already goes multipart
  * in 5 MiB parts (the S3 minimum), and pasted links may point at the test's own
- * loopback server, which the import guard refuses otherwise.
+ * loopback server, which the import guard refuses otherwise. Every test signs in from
+ * 127.0.0.1 with no proxy in front, so all their sign-ins share one count.
  */
 export const browserTierSettings = {
   UPLOAD_SINGLE_PUT_MAX_BYTES: String(5 * MiB + 1),
   UPLOAD_PART_SIZE_BYTES: String(5 * MiB),
   IMPORT_ALLOWED_HOSTS: "127.0.0.1,localhost",
   FFMPEG_PRESET: "ultrafast",
+  RATE_LIMIT_SIGN_IN: "100/1m",
 };
 
 export function chromiumPath(): string {

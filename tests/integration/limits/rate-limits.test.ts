@@ -122,25 +122,32 @@ describe("rate limits per person", () => {
 });
 
 describe("rate limits on sign-in", () => {
-  it("limits local sign-in per account when no trusted proxy reports the address", async () => {
-    const email = `signin-${randomUUID()}@example.com`;
-    const send = () => callRoute(devLogin, { method: "POST", body: { email } });
-    await provesLimitAndReset(send, 200, /Too many sign-in attempts: at most 2 per 4 seconds\./);
-    // Another account is not held back, and an X-Forwarded-For the client wrote is ignored.
-    const other = await callRoute(devLogin, { method: "POST", body: { email: `other-${randomUUID()}@example.com` }, headers: { "x-forwarded-for": "203.0.113.9" } });
-    expect(other.status).toBe(200);
-  });
-
-  it("limits storing a session per account", async () => {
-    const person = await createTestUser("session");
-    const send = () => callRoute(storeSession, { method: "POST", body: { accessToken: person.token } });
-    await provesLimitAndReset(send, 200, /Too many sign-in attempts/);
-  });
-
-  it("behind a trusted proxy, limits sign-in per client address whatever the client prepends", async () => {
+  /** Runs `body` as behind one trusted proxy, from a client address no other test uses. */
+  async function behindTrustedProxy(body: (address: string) => Promise<void>) {
     setEnvForProcess({ TRUSTED_PROXY_HOPS: "1" });
     try {
-      const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+      await body(`198.51.100.${Math.floor(Math.random() * 250) + 1}`);
+    } finally {
+      setEnvForProcess({ TRUSTED_PROXY_HOPS: undefined });
+    }
+  }
+
+  it("counts attempts whose token verifies nothing, so a valid one is refused too once they used the limit up, and the next window is open again", async () => {
+    const person = await createTestUser("session");
+    await behindTrustedProxy(async (address) => {
+      const send = (accessToken: string) =>
+        callRoute(storeSession, { method: "POST", body: { accessToken }, headers: { "x-forwarded-for": address } });
+      const forged = `${"x".repeat(20)}.${"y".repeat(20)}.${"z".repeat(20)}`;
+      expect((await send(forged)).status).toBe(401);
+      expect((await send(forged)).status).toBe(401);
+      const retryAfter = expectRateLimited(await send(person.token), /Too many sign-in attempts: at most 2 per 4 seconds\./);
+      await waitSeconds(retryAfter);
+      expect((await send(person.token)).status).toBe(200);
+    });
+  });
+
+  it("behind a trusted proxy, limits local sign-in per client address whatever email it names or address it prepends", async () => {
+    await behindTrustedProxy(async (address) => {
       const send = (spoofed: string) =>
         callRoute(devLogin, {
           method: "POST",
@@ -149,16 +156,30 @@ describe("rate limits on sign-in", () => {
         });
       expect((await send("10.0.0.1")).status).toBe(200);
       expect((await send("10.0.0.2")).status).toBe(200);
-      expectRateLimited(await send("10.0.0.3"), /Too many sign-in attempts/);
+      const retryAfter = expectRateLimited(await send("10.0.0.3"), /Too many sign-in attempts/);
       const elsewhere = await callRoute(devLogin, {
         method: "POST",
         body: { email: `elsewhere-${randomUUID()}@example.com` },
         headers: { "x-forwarded-for": `${address}, 192.0.2.77` },
       });
       expect(elsewhere.status).toBe(200);
-    } finally {
-      setEnvForProcess({ TRUSTED_PROXY_HOPS: undefined });
-    }
+      await waitSeconds(retryAfter);
+      expect((await send("10.0.0.4")).status).toBe(200);
+    });
+  });
+
+  it("without a trusted proxy, counts every client's local sign-ins together, whatever email or X-Forwarded-For each sends", async () => {
+    // One count for the route, shared with any other test signing in meanwhile: that can
+    // only bring the refusal sooner, so the third attempt here is refused at the latest.
+    const send = (i: number) =>
+      callRoute(devLogin, { method: "POST", body: { email: `shared-${i}-${randomUUID()}@example.com` }, headers: { "x-forwarded-for": `203.0.113.${i}` } });
+    const statuses = [(await send(1)).status, (await send(2)).status];
+    const third = await send(3);
+    expect(statuses.every((status) => status === 200 || status === 429), String(statuses)).toBe(true);
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe("rate_limited");
+    expect(third.body.error.message).toMatch(/Too many sign-in attempts/);
+    expect(Number(third.response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 });
 
