@@ -286,8 +286,10 @@ describe("the stack under faults", () => {
     for (const created of crowd) await untilStatus(created.projectId, ["ready"], 180_000);
   });
 
-  it("Postgres SIGKILLed mid-run and back after 20 s: no acknowledged write is lost, and the video ends ready (Retry if it ended in error)", async () => {
-    await restartApp();
+  it("Postgres SIGKILLed mid-run and back after 20 s: no acknowledged write is lost, the run it broke ends in a visible error, and Retry takes it to ready", async () => {
+    // No automatic retries, so the outage is certain to fail the run in progress: what is
+    // under test is that the failure is recorded once Postgres is back and that Retry works.
+    await restartApp({ PROCESSING_RETRIES: "0" });
     const running = await uploadAndComplete(alice, long);
     await untilStage(running.projectId, "transcode");
     const justAnswered = [await uploadAndComplete(bob, small), await createUpload(bob, small)];
@@ -302,6 +304,8 @@ describe("the stack under faults", () => {
 
     // A run the outage failed ends in `error` once its failure handler can write again;
     // the person's Retry then takes it to ready.
+    const brokenMidTranscode = await untilStatus(running.projectId, ["ready", "error"], 180_000);
+    expect(brokenMidTranscode.status).toBe("error");
     for (const [user, projectId] of [[alice, running.projectId], [bob, justAnswered[0]!.projectId]] as const) {
       const ended = await untilStatus(projectId, ["ready", "error"], 180_000);
       if (ended.status === "error") {
@@ -314,6 +318,7 @@ describe("the stack under faults", () => {
   });
 
   it("storage SIGKILLed mid-transcode and back after 20 s: the video ends ready (Retry if the outage outlasted the run's retries)", async () => {
+    await restartApp();
     const running = await uploadAndComplete(bob, long);
     await untilStage(running.projectId, "transcode");
     await stack.storage.kill();
