@@ -14,6 +14,7 @@ import { presignPut } from "@/lib/storage/presign";
 import { checkFilename } from "./check-filename";
 import { planParts } from "./plan-parts";
 import { signPartUrls, type SignedPart } from "./sign-parts";
+import { uploadDeadline } from "./upload-deadline";
 import type { CreateUploadBody } from "./schemas";
 import { checkVideoType } from "./video-types";
 
@@ -92,7 +93,7 @@ export async function createUpload(
   const key = uploadKey(userId, uploadId, filename);
   const method: UploadMethod = params.size > settings.UPLOAD_SINGLE_PUT_MAX_BYTES ? "multipart" : "single";
   const parts = method === "multipart" ? planParts(params.size, settings.UPLOAD_PART_SIZE_BYTES) : null;
-  const uploadExpiresAt = new Date(now.getTime() + settings.UPLOAD_EXPIRY_HOURS * 3600_000);
+  const uploadExpiresAt = uploadDeadline(now, settings);
 
   const allowance = { userId, size: params.size, now };
   let storageUploadId: string | null = null;

@@ -1,3 +1,4 @@
+import { env } from "@/lib/env";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
@@ -204,6 +205,17 @@ describe("completion claims and uploads past their deadline", () => {
     expect(row?.status).toBe("completed");
     expect(await projectRow(upload.projectId)).toMatchObject({ status: "queued" });
     expect(deps.sent.filter((e) => e.data.projectId === upload.projectId).map((e) => e.id)).toEqual([`process-${upload.projectId}`]);
+  });
+
+  it("ends an abandoned upload by the reconcile run that comes last within UPLOAD_EXPIRY_HOURS of its creation", async () => {
+    const video = await h264AacMp4({ seconds: 1 });
+    const createdAt = Date.now();
+    const upload = await startUpload(user, video);
+    // The latest a scheduled run can come and still be within the expiry: the sweep at the
+    // expiry itself (RECONCILE_CRON's runs are at most one gap apart).
+    const atExpiry = { ...recordingDeps(), now: () => new Date(createdAt + env().UPLOAD_EXPIRY_HOURS * 3_600_000) };
+    await expireAbandonedUploads(db(), settings, atExpiry);
+    expect(await projectRow(upload.projectId)).toMatchObject({ status: "expired", errorMessage: UPLOAD_EXPIRED_MESSAGE });
   });
 
   it("expires a single upload whose PUT was cut off mid-body, removing the partial object", async () => {
