@@ -31,7 +31,9 @@ export function postgresLimiter(name: string, points: number, windowSeconds: num
       tableName: "counters",
       // supabase/migrations/20261205040000_rate_limits.sql creates it; the app runs no DDL.
       tableCreated: true,
-      keyPrefix: name,
+      // The window is part of the stored key: a count kept under another window (a changed
+      // setting, or a process configured otherwise) would carry that window's expiry.
+      keyPrefix: `${name}@${windowSeconds}s`,
       points,
       duration: windowSeconds,
     });

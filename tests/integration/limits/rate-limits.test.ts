@@ -104,7 +104,7 @@ describe("rate limits per person", () => {
     // A fresh process has no limiter objects of its own; the count comes from the table.
     delete (globalThis as { clipcrafterRateLimiters?: unknown }).clipcrafterRateLimiters;
     expect((await send()).status).toBe(429);
-    const [row] = await db()`select points from rate_limits.counters where key = ${`imports:${person.id}`}`;
+    const [row] = await db()`select points from rate_limits.counters where key = ${`imports@${WINDOW_SECONDS}s:${person.id}`}`;
     expect(row?.points).toBe(3);
   });
 
@@ -144,6 +144,25 @@ describe("rate limits on sign-in", () => {
       await waitSeconds(retryAfter);
       expect((await send(person.token)).status).toBe(200);
     });
+  });
+
+  it("without a trusted proxy, refuses tokens that verify nothing once their shared count is used up, while a person's valid token still signs in, counted per account", async () => {
+    const person = await createTestUser("session-shared");
+    const send = (accessToken: string) => callRoute(storeSession, { method: "POST", body: { accessToken } });
+    const forged = `${"x".repeat(20)}.${"y".repeat(20)}.${"z".repeat(20)}`;
+    // The count of unverified attempts is shared with any other test sending one meanwhile:
+    // that can only bring the refusal sooner, so the third here is refused at the latest.
+    const statuses = [(await send(forged)).status, (await send(forged)).status];
+    expect(statuses.every((status) => status === 401 || status === 429), String(statuses)).toBe(true);
+    const retryAfter = expectRateLimited(await send(forged), /Too many sign-in attempts: at most 2 per 4 seconds\./);
+
+    // A stranger's bad tokens hold no one else back: the person signs in, up to their own limit.
+    expect((await send(person.token)).status).toBe(200);
+    expect((await send(person.token)).status).toBe(200);
+    expectRateLimited(await send(person.token), /Too many sign-in attempts/);
+
+    await waitSeconds(retryAfter);
+    expect((await send(forged)).status).toBe(401);
   });
 
   it("behind a trusted proxy, limits local sign-in per client address whatever email it names or address it prepends", async () => {

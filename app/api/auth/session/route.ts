@@ -4,13 +4,12 @@ import { sessionBody } from "@/lib/auth/schemas";
 import { userForToken } from "@/lib/auth/user-for-token";
 import { sessionCookie } from "@/lib/auth/session";
 import { signOut } from "@/lib/auth/sign-out";
-import { enforceSignInAttemptLimit } from "@/lib/rate-limit/sign-in-limit";
+import { checkSignInToken } from "@/lib/rate-limit/sign-in-limit";
 
 // POST /api/auth/session — store a verified Supabase access token as the session cookie
 export const POST = withErrors(async (request) => {
   const { accessToken } = sessionBody.parse(await readJsonBody(request, { maxBytes: bodyLimits.json }));
-  await enforceSignInAttemptLimit(request.headers, "session");
-  const user = userOrThrow(await userForToken(accessToken));
+  const user = userOrThrow(await checkSignInToken(request.headers, () => userForToken(accessToken)));
   return Response.json({ userId: user.id }, { headers: { "Set-Cookie": sessionCookie(accessToken) } });
 });
 
