@@ -1,8 +1,11 @@
+import { env } from "@/lib/env";
+
 type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
 /**
  * Calls a Next.js route handler the way the framework does: a real Request in, a real
- * Response out, route params as a promise.
+ * Response out, route params as a promise. The request is addressed to the app's own
+ * address (APP_URL), as a browser on the app's page addresses it.
  */
 export async function callRoute<P extends Record<string, string> = Record<string, never>>(
   handler: Handler<P>,
@@ -15,7 +18,7 @@ export async function callRoute<P extends Record<string, string> = Record<string
   } = {},
 ): Promise<{ status: number; body: any; response: Response }> {
   const hasBody = options.body !== undefined;
-  const request = new Request(`http://localhost:3000${options.path ?? "/"}`, {
+  const request = new Request(new URL(options.path ?? "/", env().APP_URL), {
     method: options.method ?? (hasBody ? "POST" : "GET"),
     headers: { ...(hasBody ? { "content-type": "application/json" } : {}), ...options.headers },
     body: hasBody ? (typeof options.body === "string" ? options.body : JSON.stringify(options.body)) : undefined,

@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Stripe from "stripe";
 import { POST as checkout } from "@/app/api/billing/checkout/route";
 import { POST as portal } from "@/app/api/billing/portal/route";
 import { db } from "@/lib/db/client";
 import { asUser } from "@/lib/db/as-user";
-import { startFakeStripeApi, type FakeStripeApi } from "../../support/fake-stripe-api";
 import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
-import { disableBilling, enableBilling, testStripeSettings } from "./billing-env";
+import { disableBilling, enableBilling, storedCustomerId, testStripeSettings, withFakeStripe } from "./billing-env";
 
-let fake: FakeStripeApi;
-
-beforeAll(async () => {
-  fake = await startFakeStripeApi();
-  enableBilling({ ...testStripeSettings, ...fake.env, APP_URL: "https://clips.example.com" });
-});
-
-afterAll(async () => {
-  disableBilling();
-  await fake.stop();
-});
-
-beforeEach(() => fake.reset());
+const fake = withFakeStripe({ APP_URL: "https://clips.example.com" });
 
 const startCheckout = (user: TestUser, body: unknown = { plan: "pro" }) =>
   callRoute(checkout, { method: "POST", path: "/api/billing/checkout", body, headers: user.auth });
 const openPortal = (user: TestUser) =>
   callRoute(portal, { method: "POST", path: "/api/billing/portal", headers: user.auth });
 
-async function storedCustomerId(userId: string): Promise<string | null> {
-  const [row] = await db()<{ id: string | null }[]>`select stripe_customer_id as id from profiles where id = ${userId}`;
-  return row?.id ?? null;
-}
 
 describe("POST /api/billing/checkout", () => {
   it("creates a subscription-mode Checkout for the Pro price and returns its URL", async () => {
@@ -40,14 +23,14 @@ describe("POST /api/billing/checkout", () => {
     expect(status).toBe(200);
     expect(body.url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
 
-    const [customerCall] = fake.requestsTo("POST", "/v1/customers");
+    const [customerCall] = fake().requestsTo("POST", "/v1/customers");
     expect(customerCall?.params).toEqual({ email: user.email, metadata: { userId: user.id } });
     expect(customerCall?.idempotencyKey).toBe(`clipcrafter-customer-${user.id}`);
     expect(customerCall?.authorization).toBe(`Bearer ${testStripeSettings.STRIPE_SECRET_KEY}`);
     const customerId = await storedCustomerId(user.id);
     expect(customerId).toMatch(/^cus_/);
 
-    const [sessionCall] = fake.requestsTo("POST", "/v1/checkout/sessions");
+    const [sessionCall] = fake().requestsTo("POST", "/v1/checkout/sessions");
     expect(sessionCall?.stripeVersion).toBe(Stripe.API_VERSION);
     expect(sessionCall?.params).toEqual({
       mode: "subscription",
@@ -65,21 +48,21 @@ describe("POST /api/billing/checkout", () => {
     const user = await createTestUser("checkout-twice");
     await startCheckout(user);
     await startCheckout(user);
-    expect(fake.requestsTo("POST", "/v1/customers")).toHaveLength(1);
-    const customers = fake.requestsTo("POST", "/v1/checkout/sessions").map((r) => r.params.customer);
+    expect(fake().requestsTo("POST", "/v1/customers")).toHaveLength(1);
+    const customers = fake().requestsTo("POST", "/v1/checkout/sessions").map((r) => r.params.customer);
     expect(customers).toEqual([await storedCustomerId(user.id), await storedCustomerId(user.id)]);
   });
 
   it("creates exactly one Stripe customer when checkout and portal requests race", async () => {
     const user = await createTestUser("checkout-race");
-    fake.setCustomerCreateDelay(150);
+    fake().setCustomerCreateDelay(150);
     const results = await Promise.all([startCheckout(user), startCheckout(user), openPortal(user), startCheckout(user)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(fake.requestsTo("POST", "/v1/customers")).toHaveLength(1);
+    expect(fake().requestsTo("POST", "/v1/customers")).toHaveLength(1);
     const customerId = await storedCustomerId(user.id);
     const usedCustomers = new Set([
-      ...fake.requestsTo("POST", "/v1/checkout/sessions").map((r) => r.params.customer),
-      ...fake.requestsTo("POST", "/v1/billing_portal/sessions").map((r) => r.params.customer),
+      ...fake().requestsTo("POST", "/v1/checkout/sessions").map((r) => r.params.customer),
+      ...fake().requestsTo("POST", "/v1/billing_portal/sessions").map((r) => r.params.customer),
     ]);
     expect([...usedCustomers]).toEqual([customerId]);
   });
@@ -93,13 +76,13 @@ describe("POST /api/billing/checkout", () => {
         current_period_start, current_period_end, last_event_at)
       values (${user.id}, ${customerId}, ${"sub_" + user.id.slice(0, 8)}, 'pro', 'active',
         now() - interval '1 day', now() + interval '29 days', now())`;
-    fake.reset();
+    fake().reset();
 
     const { status, body } = await startCheckout(user);
     expect(status).toBe(409);
     expect(body.error.code).toBe("already_subscribed");
     expect(body.error.message).toMatch(/Manage billing/);
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 
   it("refuses an unknown plan with 422 before calling Stripe", async () => {
@@ -107,12 +90,12 @@ describe("POST /api/billing/checkout", () => {
     const { status, body } = await startCheckout(user, { plan: "enterprise" });
     expect(status).toBe(422);
     expect(body.error.message).toMatch(/pro/);
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 
   it("answers 502 with a message to try again when Stripe fails, and stores no customer it did not get", async () => {
     const user = await createTestUser("checkout-stripe-down");
-    fake.failNext("POST", "/v1/customers", { status: 500, type: "api_error", message: "Stripe is having a moment." });
+    fake().failNext("POST", "/v1/customers", { status: 500, type: "api_error", message: "Stripe is having a moment." });
     const { status, body } = await startCheckout(user);
     expect(status).toBe(502);
     expect(body.error).toEqual({
@@ -137,15 +120,15 @@ describe("POST /api/billing/portal", () => {
     const { status, body } = await openPortal(user);
     expect(status).toBe(200);
     expect(body.url).toMatch(/^https:\/\/billing\.stripe\.test\/p\/session\//);
-    const [call] = fake.requestsTo("POST", "/v1/billing_portal/sessions");
+    const [call] = fake().requestsTo("POST", "/v1/billing_portal/sessions");
     expect(call?.params).toEqual({ customer: customerId, return_url: "https://clips.example.com/billing" });
-    expect(fake.requestsTo("POST", "/v1/customers")).toHaveLength(1);
+    expect(fake().requestsTo("POST", "/v1/customers")).toHaveLength(1);
   });
 });
 
 describe("billing routes without Stripe keys", () => {
   beforeAll(() => disableBilling());
-  afterAll(() => enableBilling({ ...testStripeSettings, ...fake.env, APP_URL: "https://clips.example.com" }));
+  afterAll(() => enableBilling({ ...testStripeSettings, ...fake().env, APP_URL: "https://clips.example.com" }));
 
   it("answers 503 billing_not_configured for checkout and portal, naming the missing setting", async () => {
     const user = await createTestUser("no-billing");
@@ -154,7 +137,7 @@ describe("billing routes without Stripe keys", () => {
       expect(response.body.error.code).toBe("billing_not_configured");
       expect(response.body.error.message).toMatch(/STRIPE_SECRET_KEY/);
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 });
 

@@ -1,36 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import Stripe from "stripe";
 import { getOrCreateStripeCustomer } from "@/lib/billing/get-or-create-stripe-customer";
 import { stripeClient } from "@/lib/billing/stripe-client";
 import { db } from "@/lib/db/client";
-import { startFakeStripeApi, type FakeStripeApi } from "../../support/fake-stripe-api";
 import { createTestUser } from "../../support/users";
-import { disableBilling, enableBilling, testStripeSettings } from "./billing-env";
+import { storedCustomerId, testStripeSettings, withFakeStripe } from "./billing-env";
 
-let fake: FakeStripeApi;
+const fake = withFakeStripe();
 
-beforeAll(async () => {
-  fake = await startFakeStripeApi();
-  enableBilling({ ...testStripeSettings, ...fake.env });
-});
-
-afterAll(async () => {
-  disableBilling();
-  await fake.stop();
-});
-
-beforeEach(() => fake.reset());
-
-async function storedCustomerId(userId: string): Promise<string | null> {
-  const [row] = await db()<{ id: string | null }[]>`select stripe_customer_id as id from profiles where id = ${userId}`;
-  return row?.id ?? null;
-}
 
 describe("getOrCreateStripeCustomer", () => {
   it("leaves the profile row unlocked while Stripe creates the customer", async () => {
     const user = await createTestUser("customer-unlocked");
     let lockFromElsewhere: unknown = "not tried";
-    fake.aroundAnswer("POST", "/v1/customers", async (_request, answer) => {
+    fake().aroundAnswer("POST", "/v1/customers", async (_request, answer) => {
       // Another connection takes the row's lock without waiting: it fails (55P03) if the
       // request that is calling Stripe holds it in an open transaction.
       lockFromElsewhere = await db()
@@ -57,21 +40,21 @@ describe("getOrCreateStripeCustomer", () => {
     expect(otherServer.getOrCreateStripeCustomer).not.toBe(getOrCreateStripeCustomer);
     // Without the SDK's own retries, the later create's 409 (key in use) reaches the app.
     const stripeWithoutRetries = new Stripe(testStripeSettings.STRIPE_SECRET_KEY, {
-      host: fake.env.STRIPE_API_HOST,
-      port: fake.env.STRIPE_API_PORT,
-      protocol: fake.env.STRIPE_API_PROTOCOL,
+      host: fake().env.STRIPE_API_HOST,
+      port: fake().env.STRIPE_API_PORT,
+      protocol: fake().env.STRIPE_API_PROTOCOL,
       maxNetworkRetries: 0,
     });
-    fake.setCustomerCreateDelay(500);
+    fake().setCustomerCreateDelay(500);
 
     const ids = await Promise.all([
       getOrCreateStripeCustomer(db(), stripeWithoutRetries, user),
       otherServer.getOrCreateStripeCustomer(db(), stripeWithoutRetries, user),
     ]);
 
-    expect(fake.requestsTo("POST", "/v1/customers").length).toBeGreaterThanOrEqual(3);
-    expect(fake.createdCustomers()).toHaveLength(1);
-    const created = fake.createdCustomers()[0]!.id;
+    expect(fake().requestsTo("POST", "/v1/customers").length).toBeGreaterThanOrEqual(3);
+    expect(fake().createdCustomers()).toHaveLength(1);
+    const created = fake().createdCustomers()[0]!.id;
     expect(ids).toEqual([created, created]);
     expect(await storedCustomerId(user.id)).toBe(created);
   });
@@ -80,7 +63,7 @@ describe("getOrCreateStripeCustomer", () => {
     "answers with the customer another server stored while this one was creating its own",
     async () => {
       const user = await createTestUser("customer-stored-meanwhile");
-      fake.aroundAnswer("POST", "/v1/customers", async (_request, answer) => {
+      fake().aroundAnswer("POST", "/v1/customers", async (_request, answer) => {
         await db()`update profiles set stripe_customer_id = 'cus_stored_first' where id = ${user.id}`;
         return answer();
       });

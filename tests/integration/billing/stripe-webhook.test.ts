@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import Stripe from "stripe";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
 import { getUsageSummary } from "@/lib/billing/get-usage-summary";
 import { getUserPlan } from "@/lib/billing/usage";
 import { db } from "@/lib/db/client";
-import { startFakeStripeApi, type FakeStripeApi } from "../../support/fake-stripe-api";
 import { callRoute } from "../../support/routes";
 import { createTestUser, type TestUser } from "../../support/users";
-import { disableBilling, enableBilling, testStripeSettings } from "./billing-env";
+import { disableBilling, enableBilling, testStripeSettings, withFakeStripe } from "./billing-env";
 import {
   DAY,
   checkoutSessionObject,
@@ -17,19 +16,7 @@ import {
   subscriptionObject,
 } from "./stripe-objects";
 
-let fake: FakeStripeApi;
-
-beforeAll(async () => {
-  fake = await startFakeStripeApi();
-  enableBilling({ ...testStripeSettings, ...fake.env });
-});
-
-afterAll(async () => {
-  disableBilling();
-  await fake.stop();
-});
-
-beforeEach(() => fake.reset());
+const fake = withFakeStripe();
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -50,7 +37,7 @@ function deliver(event: object, options: { timestamp?: number; secret?: string }
 }
 
 function subscriptionReads(subscriptionId: string) {
-  return fake.requestsTo("GET", `/v1/subscriptions/${subscriptionId}`);
+  return fake().requestsTo("GET", `/v1/subscriptions/${subscriptionId}`);
 }
 
 async function storedEvent(id: string) {
@@ -131,7 +118,7 @@ describe("POST /api/webhooks/stripe: signature", () => {
       expect(body.error.code).toBe("billing_not_configured");
       expect(body.error.message).toMatch(/STRIPE_WEBHOOK_SECRET/);
     } finally {
-      enableBilling({ ...testStripeSettings, ...fake.env });
+      enableBilling({ ...testStripeSettings, ...fake().env });
     }
   });
 });
@@ -140,7 +127,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("upgrades the user to Pro for the subscription's period when Checkout completes", async () => {
     const c = await customerWithSubscription("checkout-completed");
     const start = nowSeconds() - 60;
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
 
     const event = stripeEvent(
       "checkout.session.completed",
@@ -160,12 +147,12 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
 
   it("applies a redelivered event only once: the duplicate changes nothing", async () => {
     const c = await customerWithSubscription("duplicate");
-    fake.putSubscription(activeProSubscription(c, nowSeconds() - 60));
+    fake().putSubscription(activeProSubscription(c, nowSeconds() - 60));
     const event = stripeEvent("customer.subscription.created", activeProSubscription(c, nowSeconds() - 60), nowSeconds());
     expect((await deliver(event)).body.outcome).toBe("saved");
 
     // Had the duplicate been applied, it would have read and stored this state.
-    fake.putSubscription(activeProSubscription(c, nowSeconds() - 60, { status: "incomplete_expired" }));
+    fake().putSubscription(activeProSubscription(c, nowSeconds() - 60, { status: "incomplete_expired" }));
     const again = await deliver(event);
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ received: true, duplicate: true });
@@ -175,7 +162,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
 
   it("applies an event once when Stripe delivers it several times at the same moment", async () => {
     const c = await customerWithSubscription("duplicate-race");
-    fake.putSubscription(activeProSubscription(c, nowSeconds() - 60));
+    fake().putSubscription(activeProSubscription(c, nowSeconds() - 60));
     const event = stripeEvent("customer.subscription.updated", activeProSubscription(c, nowSeconds() - 60), nowSeconds());
     const results = await Promise.all([deliver(event), deliver(event), deliver(event)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -186,7 +173,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("does not roll the plan back when an older subscription event arrives after a newer one", async () => {
     const c = await customerWithSubscription("out-of-order");
     const created = nowSeconds() - 120;
-    fake.putSubscription(activeProSubscription(c, created));
+    fake().putSubscription(activeProSubscription(c, created));
     const older = stripeEvent(
       "customer.subscription.created",
       activeProSubscription(c, created, { status: "incomplete" }),
@@ -210,7 +197,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("settles two events from the same second by re-reading the subscription, not trusting the payload", async () => {
     const c = await customerWithSubscription("same-second");
     const second = nowSeconds() - 30;
-    fake.putSubscription(activeProSubscription(c, second));
+    fake().putSubscription(activeProSubscription(c, second));
     const activated = stripeEvent("customer.subscription.updated", activeProSubscription(c, second), second);
     const created = stripeEvent(
       "customer.subscription.created",
@@ -227,7 +214,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
     const c = await customerWithSubscription("deleted");
     const start = nowSeconds() - 10 * DAY;
     const canceled = activeProSubscription(c, start, { status: "canceled" });
-    fake.putSubscription(canceled);
+    fake().putSubscription(canceled);
     await deliver(stripeEvent("customer.subscription.deleted", canceled, nowSeconds()));
 
     const periodEnd = new Date((start + 30 * DAY) * 1000);
@@ -240,10 +227,10 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("keeps Pro after a failed payment, until the period ends, and says the payment failed", async () => {
     const c = await customerWithSubscription("payment-failed");
     const start = nowSeconds() - DAY;
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
     await deliver(stripeEvent("customer.subscription.created", activeProSubscription(c, start), nowSeconds() - 60));
 
-    fake.putSubscription(activeProSubscription(c, start, { status: "past_due" }));
+    fake().putSubscription(activeProSubscription(c, start, { status: "past_due" }));
     const failedAt = nowSeconds() - 30;
     const failed = await deliver(
       stripeEvent("invoice.payment_failed", failedInvoiceObject({ customer: c.customerId, subscription: c.subscriptionId }), failedAt),
@@ -261,7 +248,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("clears the failed-payment notice once a payment goes through, and a late failure does not bring it back", async () => {
     const c = await customerWithSubscription("payment-recovered");
     const start = nowSeconds() - DAY;
-    fake.putSubscription(activeProSubscription(c, start, { status: "past_due" }));
+    fake().putSubscription(activeProSubscription(c, start, { status: "past_due" }));
     const failure = stripeEvent(
       "invoice.payment_failed",
       failedInvoiceObject({ customer: c.customerId, subscription: c.subscriptionId }),
@@ -270,7 +257,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
     await deliver(failure);
     expect((await getUserPlan(db(), c.user.id, new Date())).paymentFailed).toBe(true);
 
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
     await deliver(stripeEvent("customer.subscription.updated", activeProSubscription(c, start), nowSeconds() - 10));
     expect((await getUserPlan(db(), c.user.id, new Date())).paymentFailed).toBe(false);
 
@@ -286,11 +273,11 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
   it("does not let an ended old subscription replace a newer one that grants Pro", async () => {
     const c = await customerWithSubscription("two-subscriptions");
     const start = nowSeconds() - DAY;
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
     await deliver(stripeEvent("customer.subscription.created", activeProSubscription(c, start), nowSeconds() - 60));
 
     const oldSubscription = activeProSubscription(c, start - 60 * DAY, { id: `${c.subscriptionId}_old`, status: "canceled" });
-    fake.putSubscription(oldSubscription);
+    fake().putSubscription(oldSubscription);
     const ended = await deliver(stripeEvent("customer.subscription.deleted", oldSubscription, nowSeconds()));
     expect(ended.body.outcome).toBe("kept_current");
     const [row] = await db()`select stripe_subscription_id, status from subscriptions where user_id = ${c.user.id}`;
@@ -315,7 +302,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
     const c = await customerWithSubscription("stripe-down");
     const start = nowSeconds() - 60;
     const event = stripeEvent("customer.subscription.created", activeProSubscription(c, start), nowSeconds());
-    fake.failNext("GET", `/v1/subscriptions/${c.subscriptionId}`, {
+    fake().failNext("GET", `/v1/subscriptions/${c.subscriptionId}`, {
       status: 500,
       type: "api_error",
       message: "Something went wrong on Stripe's end.",
@@ -326,7 +313,7 @@ describe("POST /api/webhooks/stripe: subscription lifecycle", () => {
     expect(first.body.error.code).toBe("payment_provider_error");
     expect(await storedEvent(event.id)).toBeUndefined();
 
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
     const retry = await deliver(event);
     expect(retry.body).toEqual({ received: true, duplicate: false, outcome: "saved" });
     expect((await getUserPlan(db(), c.user.id, new Date())).plan.id).toBe("pro");
@@ -337,9 +324,9 @@ describe("POST /api/webhooks/stripe: reading the subscription from Stripe", () =
   it("holds no transaction and no billing lock while it waits for Stripe", async () => {
     const c = await customerWithSubscription("read-outside-transaction");
     const start = nowSeconds() - 60;
-    fake.putSubscription(activeProSubscription(c, start));
+    fake().putSubscription(activeProSubscription(c, start));
     let billingLockFree: boolean | undefined;
-    fake.aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
+    fake().aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
       // The user's billing lock (lockUserBilling), tried from another connection: it is
       // taken only by a transaction still open in the delivery that is calling Stripe.
       billingLockFree = await db().begin(async (tx) => {
@@ -361,19 +348,19 @@ describe("POST /api/webhooks/stripe: reading the subscription from Stripe", () =
     async () => {
       const c = await customerWithSubscription("overlapping-reads");
       const start = nowSeconds() - 60;
-      fake.putSubscription(activeProSubscription(c, start));
+      fake().putSubscription(activeProSubscription(c, start));
       const created = stripeEvent("customer.subscription.created", activeProSubscription(c, start), start);
       const updated = stripeEvent("customer.subscription.updated", activeProSubscription(c, start), start + 5);
 
       let reads = 0;
       let createdDelivery: ReturnType<typeof deliver> | undefined;
-      fake.aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
+      fake().aroundAnswer("GET", `/v1/subscriptions/${c.subscriptionId}`, async (_request, answer) => {
         reads += 1;
         if (reads > 1) return answer();
         // The newer event's read sees the subscription active. Before that answer arrives,
         // the payment fails and the older event, delivered meanwhile, reads and stores that.
         const activeAnswer = await answer();
-        fake.putSubscription(activeProSubscription(c, start, { status: "past_due" }));
+        fake().putSubscription(activeProSubscription(c, start, { status: "past_due" }));
         createdDelivery = deliver(created);
         expect((await createdDelivery).body.outcome).toBe("saved");
         return activeAnswer;
