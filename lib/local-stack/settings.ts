@@ -34,6 +34,8 @@ export function readSettings(): Record<string, string | undefined> {
 /** What `npm run dev` fills in for the local stack, for commands run beside it (doctor, reconcile). */
 export function localStackSettings(settings: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
+  // The address npm run dev serves the app at (its storage allows that origin for uploads).
+  if (!settings.APP_URL) out.APP_URL = `http://localhost:${settings.PORT ?? localStackDefaults.appPort}`;
   if (!settings.DATABASE_URL) {
     const port = settings.POSTGRES_PORT ?? String(localStackDefaults.postgresPort);
     out.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/${localStackDefaults.database}`;
