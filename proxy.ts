@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { toErrorResponse } from "@/lib/api/errors";
-import { assertDeclaredLengthWithin, largestProxiedBodyLimit } from "@/lib/api/read-body";
+import { assertBodyLengthDeclared, assertDeclaredLengthWithin, largestProxiedBodyLimit } from "@/lib/api/read-body";
 import { refreshSupabaseSession } from "@/lib/auth/refresh-session";
 import { securityHeadersFor } from "@/lib/security/headers";
 import { policySettings } from "@/lib/security/policy-settings";
@@ -14,9 +14,11 @@ export async function proxy(request: NextRequest) {
   const security = securityHeadersFor(request.nextUrl.pathname, policySettings());
   // Next.js reads the body of a request it runs this for before the route gets it: an API
   // body whose Content-Length is over every route's cap is answered here, as the route would
-  // answer it (413), instead of being read and forwarded first.
+  // answer it (413), instead of being read and forwarded first; one of unknown length is
+  // refused (411), since past proxyClientMaxBodySize Next.js would forward it cut short.
   if (request.nextUrl.pathname.startsWith("/api/")) {
     try {
+      assertBodyLengthDeclared(request.headers);
       assertDeclaredLengthWithin(request.headers, largestProxiedBodyLimit);
     } catch (error) {
       const refused = toErrorResponse(error);

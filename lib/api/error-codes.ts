@@ -10,6 +10,7 @@ export const errorStatus = {
   already_subscribed: 409,
   upload_incomplete: 409,
   file_too_large: 413,
+  length_required: 411,
   body_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,

@@ -44,6 +44,20 @@ export function assertDeclaredLengthWithin(headers: Headers, maxBytes: number): 
 }
 
 /**
+ * Refuses with 411 a request whose body comes without a Content-Length (chunked). For a
+ * route behind proxy.ts, Next.js buffers such a body up to proxyClientMaxBodySize and then
+ * silently hands the route only that much: the route could not tell a cut-off body from a
+ * whole one, so it is asked for the length instead (browsers and HTTP clients send one).
+ */
+export function assertBodyLengthDeclared(headers: Headers): void {
+  if (headers.get("content-length") !== null || headers.get("transfer-encoding") === null) return;
+  throw new AppError(
+    "length_required",
+    `Send the request body with a Content-Length header: a body of unknown length is not accepted here (at most ${describeBytes(largestProxiedBodyLimit)}).`,
+  );
+}
+
+/**
  * The request body as text, refused with 413 as soon as it is known to exceed `maxBytes`:
  * before reading when Content-Length says so, otherwise the moment the streamed bytes pass
  * the cap (a chunked body has no length to check), so no more than the cap is ever held.

@@ -32,7 +32,7 @@ describe("bodies in front of the routes", () => {
   });
 
   /** A POST through proxy.ts with a body that records whether anything was pulled from it. */
-  async function throughProxy(path: string, contentLength: number) {
+  async function throughProxy(path: string, contentLength: number | "unknown") {
     let pulled = 0;
     const body = new ReadableStream<Uint8Array>(
       {
@@ -48,7 +48,10 @@ describe("bodies in front of the routes", () => {
         method: "POST",
         body,
         duplex: "half",
-        headers: { "content-type": "application/json", "content-length": String(contentLength) },
+        headers: {
+          "content-type": "application/json",
+          ...(contentLength === "unknown" ? { "transfer-encoding": "chunked" } : { "content-length": String(contentLength) }),
+        },
       } as ConstructorParameters<typeof NextRequest>[1]),
     );
     return { response, pulled: () => pulled };
@@ -64,6 +67,18 @@ describe("bodies in front of the routes", () => {
       expect(error.code).toBe("body_too_large");
       expect(error.message).toMatch(/too large: this endpoint accepts at most 1 MiB/);
       expect(response.headers.get("content-security-policy")).toBe(apiContentSecurityPolicy);
+      expect(pulled(), path).toBe(0);
+    }
+  });
+
+  it("proxy.ts refuses an API body of unknown length (chunked) with 411, before it goes on: past proxyClientMaxBodySize Next.js would hand the route a cut-off body", async () => {
+    for (const path of ["/api/uploads/x/complete", "/api/projects/x"]) {
+      const { response, pulled } = await throughProxy(path, "unknown");
+      expect(response.status, path).toBe(411);
+      expect(response.headers.get("x-middleware-next"), path).toBeNull();
+      const { error } = await response.json();
+      expect(error.code).toBe("length_required");
+      expect(error.message).toMatch(/Send the request body with a Content-Length header/);
       expect(pulled(), path).toBe(0);
     }
   });
