@@ -38,6 +38,9 @@ const rateLimit = (fallback: string) =>
     }),
   );
 
+/** The upload page's part PUTs in flight per file when UPLOAD_PARALLEL_PARTS is not set. */
+export const UPLOAD_PARALLEL_PARTS_DEFAULT = 6;
+
 const server = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_URL: z.url().default("http://localhost:3000"),
@@ -85,7 +88,7 @@ const server = {
   UPLOAD_URL_TTL_SECONDS: int(15 * 60),
   // Part PUTs the upload page keeps in flight for one large file. Six is a browser's
   // HTTP/1.1 connection limit per origin (storage is its own origin); more only queue.
-  UPLOAD_PARALLEL_PARTS: z.coerce.number().int().min(1).max(16).default(6),
+  UPLOAD_PARALLEL_PARTS: z.coerce.number().int().min(1).max(16).default(UPLOAD_PARALLEL_PARTS_DEFAULT),
   UPLOAD_EXPIRY_HOURS: int(24),
 
   // How many process-video and import-url runs at once (in all, and per person), and

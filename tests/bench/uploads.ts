@@ -25,7 +25,7 @@ import { startProxyBaselineServer } from "./_proxy-baseline-server";
 import type { CreatedUpload } from "@/lib/api-client/uploads";
 import { cpuSeconds, idleCpuRate, measureProcess, processTree, settle, type ResourceUse } from "./_process-stats";
 import { startEventSink } from "./_event-sink";
-import { env, envSource, setEnvForProcess } from "@/lib/env";
+import { envSource, setEnvForProcess, UPLOAD_PARALLEL_PARTS_DEFAULT } from "@/lib/env";
 import { freePort } from "@/lib/local-stack/ports";
 import { startNextApp } from "@/lib/local-stack/next-app";
 import { deleteObject, headObject, putObject } from "@/lib/storage/objects";
@@ -65,7 +65,8 @@ function parseOptions(args: string[]): Options {
   return {
     sizeMiB: value("size-mib", 1024),
     smallMiB: value("small-mib", 256),
-    concurrency: value("concurrency", env().UPLOAD_PARALLEL_PARTS),
+    // The app's setting where this shell has one (the bench passes it on to the app it starts).
+    concurrency: value("concurrency", Number(envSource().UPLOAD_PARALLEL_PARTS ?? UPLOAD_PARALLEL_PARTS_DEFAULT)),
     signBatch: value("sign-batch", PART_URL_BATCH),
     recordEveryMs: value("record-every-ms", RECORD_PARTS_EVERY_MS),
     rounds: value("rounds", 5),
