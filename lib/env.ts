@@ -1,5 +1,6 @@
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
+import ipaddr from "ipaddr.js";
 
 // The one place that reads process.env. The settings are parsed once, on first use (never
 // when a module is imported, so `next build` loads every route without a database or keys),
@@ -185,7 +186,9 @@ export function deriveInngestMode(v: ModeSettings): "cloud" | "dev" | "embedded"
 /** A host name or address that reaches only this machine (bare, or as a URL writes it). */
 export function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+  if (name === "localhost") return true;
+  // ipaddr.js reads every spelling of an address (0:0:0:0:0:0:0:1, ::ffff:127.0.0.1, …).
+  return ipaddr.isValid(name) && ipaddr.process(name).range() === "loopback";
 }
 
 function isLoopbackOrigin(url: string | undefined): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devServerModeRefusal, EnvError, envSource, envValue, parseEnv, setEnvForProcess } from "@/lib/env";
+import { devServerModeRefusal, EnvError, envSource, envValue, isLoopbackHost, parseEnv, setEnvForProcess } from "@/lib/env";
 
 const minimal = {
   AUTH_MODE: "local",
@@ -180,5 +180,16 @@ describe("the doctor's access check", () => {
   it("warns when the local stack's passwordless sign-in listens beyond loopback", async () => {
     const { checkAccess } = await import("@/lib/doctor/check-access");
     expect(checkAccess(parseEnv({ ...minimal, HOST: "0.0.0.0" }))).toMatchObject({ status: "warn", detail: expect.stringMatching(/listens on 0\.0\.0\.0/) });
+  });
+});
+
+describe("which hosts reach only this machine", () => {
+  it("counts every spelling of a loopback address and localhost, and nothing else", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.8.9.10", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "[::ffff:7f00:1]"]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "localhost.example.com", "128.0.0.1", ""]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
   });
 });
