@@ -1,13 +1,9 @@
 import { NextRequest } from "next/server";
-import { AppError, errorBody } from "@/lib/api/errors";
+import { AppError, toErrorResponse } from "@/lib/api/errors";
 import { bodyLimits, readBodyText } from "@/lib/api/read-body";
 import { env } from "@/lib/env";
 
 type ServeHandler<Ctx> = (request: NextRequest, context: Ctx) => Promise<Response>;
-
-function refuse(error: AppError): Response {
-  return Response.json(errorBody(error), { status: error.status });
-}
 
 /**
  * The request with its body read under the cap and handed over as text. The SDK reads the
@@ -33,31 +29,31 @@ async function withBoundedBody(request: Request): Promise<NextRequest> {
  */
 export function guardServeEndpoint<Ctx>(handler: ServeHandler<Ctx>): ServeHandler<Ctx> {
   return async (request, context) => {
-    const mode = env().inngestMode;
-    if (mode === "embedded") {
-      return refuse(
-        new AppError("not_found", "The jobs endpoint is off: this server runs its jobs in-process (embedded mode)."),
-      );
-    }
-    if (mode === "dev" && (request.headers.has("origin") || request.headers.has("sec-fetch-site"))) {
-      return refuse(new AppError("forbidden_origin", "The jobs endpoint only answers the Inngest Dev Server, not a browser."));
-    }
-    if (request.method !== "POST" && request.method !== "PUT") return handler(request, context);
-    if (mode === "cloud" && !request.headers.has("x-inngest-signature")) {
-      return refuse(
-        new AppError(
-          "unauthorized",
-          "The jobs endpoint runs only requests Inngest signed, and this one has no X-Inngest-Signature header. To sync the app, use the Inngest dashboard (it signs its request).",
-        ),
-      );
-    }
-    let bounded: NextRequest;
+    let admitted: NextRequest;
     try {
-      bounded = await withBoundedBody(request);
+      admitted = await admit(request);
     } catch (error) {
-      if (error instanceof AppError) return refuse(error);
-      throw error;
+      return toErrorResponse(error);
     }
-    return handler(bounded, context);
+    return handler(admitted, context);
   };
+}
+
+/** The request the SDK may see, or the refusal (an AppError) of one it must not. */
+async function admit(request: NextRequest): Promise<NextRequest> {
+  const mode = env().inngestMode;
+  if (mode === "embedded") {
+    throw new AppError("not_found", "The jobs endpoint is off: this server runs its jobs in-process (embedded mode).");
+  }
+  if (mode === "dev" && (request.headers.has("origin") || request.headers.has("sec-fetch-site"))) {
+    throw new AppError("forbidden_origin", "The jobs endpoint only answers the Inngest Dev Server, not a browser.");
+  }
+  if (request.method !== "POST" && request.method !== "PUT") return request;
+  if (mode === "cloud" && !request.headers.has("x-inngest-signature")) {
+    throw new AppError(
+      "unauthorized",
+      "The jobs endpoint runs only requests Inngest signed, and this one has no X-Inngest-Signature header. To sync the app, use the Inngest dashboard (it signs its request).",
+    );
+  }
+  return withBoundedBody(request);
 }
